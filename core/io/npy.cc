@@ -1,0 +1,208 @@
+#include "core/io/npy.h"
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace advect {
+namespace {
+
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr size_t kMagicSize = 6;
+
+absl::Status Bad(const std::string& path, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
+}
+
+// Returns the value of `key` in the .npy header dict, e.g. 'descr': '<f8'.
+std::string HeaderValue(absl::string_view header, absl::string_view key) {
+  const std::string quoted = absl::StrCat("'", key, "'");
+  size_t pos = header.find(quoted);
+  if (pos == absl::string_view::npos) return "";
+  pos = header.find(':', pos + quoted.size());
+  if (pos == absl::string_view::npos) return "";
+  absl::string_view rest = absl::StripLeadingAsciiWhitespace(header.substr(pos + 1));
+  if (rest.empty()) return "";
+  char close = rest[0] == '(' ? ')' : (rest[0] == '\'' ? '\'' : ',');
+  size_t end = rest.find(close, 1);
+  if (end == absl::string_view::npos) return "";
+  return std::string(rest.substr(0, end + (close == ',' ? 0 : 1)));
+}
+
+template <typename T>
+void Convert(const std::vector<char>& bytes, std::vector<double>& out) {
+  const size_t count = bytes.size() / sizeof(T);
+  out.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    T v;
+    std::memcpy(&v, bytes.data() + i * sizeof(T), sizeof(T));
+    out[i] = static_cast<double>(v);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Array> ReadNpy(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
+  char magic[kMagicSize];
+  if (!in.read(magic, kMagicSize) || std::memcmp(magic, kMagic, kMagicSize) != 0) {
+    return Bad(path, "not a NumPy .npy file (bad magic bytes)");
+  }
+  unsigned char version[2];
+  if (!in.read(reinterpret_cast<char*>(version), 2)) return Bad(path, "truncated .npy header");
+  uint32_t header_len = 0;
+  if (version[0] == 1) {
+    unsigned char len[2];
+    if (!in.read(reinterpret_cast<char*>(len), 2)) return Bad(path, "truncated .npy header");
+    header_len = len[0] | (len[1] << 8);
+  } else if (version[0] == 2 || version[0] == 3) {
+    unsigned char len[4];
+    if (!in.read(reinterpret_cast<char*>(len), 4)) return Bad(path, "truncated .npy header");
+    header_len = len[0] | (len[1] << 8) | (len[2] << 16) | (static_cast<uint32_t>(len[3]) << 24);
+  } else {
+    return Bad(path, absl::StrCat("unsupported .npy format version ", version[0]));
+  }
+  if (header_len > (1u << 20)) return Bad(path, "implausibly large .npy header");
+  std::string header(header_len, '\0');
+  if (!in.read(header.data(), header_len)) return Bad(path, "truncated .npy header");
+
+  const std::string descr = HeaderValue(header, "descr");
+  const std::string fortran = HeaderValue(header, "fortran_order");
+  const std::string shape_text = HeaderValue(header, "shape");
+  size_t item = 0;
+  if (descr == "'<f8'" || descr == "'<i8'") {
+    item = 8;
+  } else if (descr == "'<f4'" || descr == "'<i4'") {
+    item = 4;
+  } else {
+    return Bad(path, absl::StrCat("unsupported dtype ", descr.empty() ? "(none)" : descr,
+                                  "; use little-endian float64 or float32"));
+  }
+  if (shape_text.size() < 2) return Bad(path, "missing shape in the .npy header");
+  std::vector<int64_t> shape;
+  for (absl::string_view part :
+       absl::StrSplit(shape_text.substr(1, shape_text.size() - 2), ',', absl::SkipWhitespace())) {
+    int64_t dim = 0;
+    if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(part), &dim) || dim < 0) {
+      return Bad(path, absl::StrCat("bad shape ", shape_text));
+    }
+    shape.push_back(dim);
+  }
+  if (shape.empty() || shape.size() > 2) {
+    return Bad(path, absl::StrCat("expected a 1-D or 2-D array, got shape ", shape_text));
+  }
+  const int64_t rows = shape[0];
+  const int64_t cols = shape.size() == 2 ? shape[1] : 1;
+  if (rows > 0 && cols > (int64_t{1} << 40) / rows) return Bad(path, "array too large");
+  const size_t count = static_cast<size_t>(rows * cols);
+  std::vector<char> bytes(count * item);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    return Bad(path, absl::StrCat("truncated data: expected ", count, " values"));
+  }
+  std::vector<double> flat;
+  if (descr == "'<f8'") Convert<double>(bytes, flat);
+  if (descr == "'<f4'") Convert<float>(bytes, flat);
+  if (descr == "'<i8'") Convert<int64_t>(bytes, flat);
+  if (descr == "'<i4'") Convert<int32_t>(bytes, flat);
+
+  Array out;
+  out.ndim = static_cast<int>(shape.size());
+  out.values.resize(rows, cols);
+  const bool column_major = fortran == "True";
+  for (int64_t i = 0; i < rows; ++i) {
+    for (int64_t j = 0; j < cols; ++j) {
+      out.values(i, j) = column_major ? flat[j * rows + i] : flat[i * cols + j];
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<Array> ReadCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
+  std::vector<std::vector<double>> rows;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty() || text[0] == '#') continue;
+    std::vector<double> row;
+    bool numeric = true;
+    for (absl::string_view cell : absl::StrSplit(text, absl::ByAnyChar(",; \t"), absl::SkipEmpty())) {
+      double v = 0.0;
+      if (!absl::SimpleAtod(cell, &v)) {
+        numeric = false;
+        break;
+      }
+      row.push_back(v);
+    }
+    if (!numeric) {
+      if (rows.empty() && line_no == 1) continue;  // a header line
+      return Bad(path, absl::StrCat("line ", line_no, " has a value that is not a number"));
+    }
+    if (!rows.empty() && row.size() != rows.front().size()) {
+      return Bad(path, absl::StrCat("line ", line_no, " has ", row.size(), " columns, expected ",
+                                    rows.front().size()));
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return Bad(path, "no numbers found");
+  Array out;
+  out.ndim = rows.front().size() == 1 ? 1 : 2;
+  out.values.resize(static_cast<Eigen::Index>(rows.size()),
+                    static_cast<Eigen::Index>(rows.front().size()));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t j = 0; j < rows[i].size(); ++j) out.values(i, j) = rows[i][j];
+  }
+  return out;
+}
+
+absl::StatusOr<Array> ReadArrayFile(const std::string& path) {
+  return absl::EndsWithIgnoreCase(path, ".npy") ? ReadNpy(path) : ReadCsv(path);
+}
+
+absl::Status WriteNpy(const std::string& path, const Array& array) {
+  const Eigen::Index rows = array.values.rows();
+  const Eigen::Index cols = array.values.cols();
+  if (array.ndim == 1 && cols != 1) {
+    return absl::InvalidArgumentError("WriteNpy: a 1-D array must have one column");
+  }
+  std::string header = array.ndim == 1
+                           ? absl::StrCat("{'descr': '<f8', 'fortran_order': False, 'shape': (",
+                                          rows, ",), }")
+                           : absl::StrCat("{'descr': '<f8', 'fortran_order': False, 'shape': (",
+                                          rows, ", ", cols, "), }");
+  // Pad with spaces so that magic + version + length + header is a multiple of 64, ending in \n.
+  const size_t unpadded = kMagicSize + 2 + 2 + header.size() + 1;
+  header.append((64 - unpadded % 64) % 64, ' ');
+  header.push_back('\n');
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return absl::PermissionDeniedError(absl::StrCat(path, ": cannot write the file"));
+  out.write(kMagic, kMagicSize);
+  const char version[2] = {1, 0};
+  out.write(version, 2);
+  const uint16_t len = static_cast<uint16_t>(header.size());
+  const char len_bytes[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
+  out.write(len_bytes, 2);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major =
+      array.values;
+  out.write(reinterpret_cast<const char*>(row_major.data()),
+            static_cast<std::streamsize>(sizeof(double) * row_major.size()));
+  if (!out) return absl::DataLossError(absl::StrCat(path, ": write failed"));
+  return absl::OkStatus();
+}
+
+}  // namespace advect

@@ -1,0 +1,37 @@
+// Reading and writing NumPy .npy files and CSV files of numbers.
+#ifndef ADVECT_CORE_IO_NPY_H_
+#define ADVECT_CORE_IO_NPY_H_
+
+#include <string>
+
+#include <Eigen/Core>
+
+#include "absl/status/statusor.h"
+
+namespace advect {
+
+// A 1-D or 2-D array of doubles. A 1-D array of length n is stored as an
+// n x 1 matrix with ndim = 1.
+struct Array {
+  int ndim = 2;
+  Eigen::MatrixXd values;
+};
+
+// Reads a .npy file (format 1.0-3.0) holding little-endian float64 or float32
+// (also int32/int64, converted), 1-D or 2-D, C or Fortran order.
+absl::StatusOr<Array> ReadNpy(const std::string& path);
+
+// Reads a CSV file of numbers: one row per line, separated by commas (or
+// whitespace/semicolons). A first line that is not numeric is a header and is
+// skipped. All rows must have the same number of columns.
+absl::StatusOr<Array> ReadCsv(const std::string& path);
+
+// ReadNpy for names ending in .npy, ReadCsv otherwise.
+absl::StatusOr<Array> ReadArrayFile(const std::string& path);
+
+// Writes a float64 C-order .npy file; ndim 1 writes values as a vector (values must have one column).
+absl::Status WriteNpy(const std::string& path, const Array& array);
+
+}  // namespace advect
+
+#endif  // ADVECT_CORE_IO_NPY_H_

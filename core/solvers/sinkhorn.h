@@ -1,0 +1,70 @@
+// Entropic optimal transport by log-domain Sinkhorn (SCIENCE.md a5).
+//
+// Minimises <P, C> + epsilon * KL(P | a x b) over couplings of a and b. The
+// optimal plan is P_ij = a_i b_j exp((f_i + g_j - C_ij) / epsilon) and the
+// updates are the soft-min (log-sum-exp) forms
+//   g_j <- -eps log sum_i a_i exp((f_i - C_ij) / eps),
+//   f_i <- -eps log sum_j b_j exp((g_j - C_ij) / eps),
+// stable at any epsilon > 0. Reference: Peyre & Cuturi, Computational Optimal
+// Transport (2019), ch. 4; epsilon scaling as in Schmitzer (2019).
+#ifndef ADVECT_CORE_SOLVERS_SINKHORN_H_
+#define ADVECT_CORE_SOLVERS_SINKHORN_H_
+
+#include <cstdint>
+#include <optional>
+
+#include <Eigen/Core>
+
+#include "absl/status/statusor.h"
+#include "core/observer.h"
+#include "core/problems/linear_problem.h"
+
+namespace advect {
+
+// Epsilon scaling: stages eps_k = max(epsilon, initial_epsilon * decay^k), each
+// warm-started from the previous potentials. Intermediate stages stop at
+// a marginal error of max(tolerance, kSinkhornStageTolerance).
+struct EpsilonScaling {
+  double initial_epsilon = 0.0;  // 0: the maximum of the cost
+  double decay = 0.5;            // in (0, 1)
+};
+
+inline constexpr double kSinkhornStageTolerance = 1e-3;
+
+struct SinkhornOptions {
+  double epsilon = 0.0;        // required, > 0, in units of the cost
+  double tolerance = 1e-9;     // on |P1 - a|_1 + |P^T 1 - b|_1, >= 0
+  int64_t max_iterations = 1000;  // over all stages, >= 0
+  std::optional<EpsilonScaling> epsilon_scaling;
+  bool return_plan = false;
+};
+
+struct SinkhornOutput {
+  double transport_cost = 0.0;  // <P, C>
+  double dual_objective = 0.0;  // <f, a> + <g, b>
+  Eigen::VectorXd f;
+  Eigen::VectorXd g;
+  int64_t iterations = 0;
+  double marginal_error = 0.0;  // measured on the returned plan
+  bool converged = false;       // the stopping test passed at the final epsilon
+  double epsilon = 0.0;
+  std::optional<Eigen::MatrixXd> plan;
+};
+
+// Checks the options; errors name epsilon, tolerance, max_iterations or
+// epsilon_scaling.* as in the public API.
+absl::Status ValidateSinkhornOptions(const SinkhornOptions& options);
+
+// Solves the problem. Progress is reported once per iteration (error = the L1
+// marginal error of the current iterate, objective = the dual objective).
+// When the problem has points and the observer wants a frame, the frame holds
+// the barycentric image of the source points under the current plan,
+// T(x_i) = sum_j P_ij y_j / sum_j P_ij, at time = iteration. Returns Cancelled
+// when the observer requests a stop; not converging is reported in the output.
+absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
+                                             const SinkhornOptions& options,
+                                             Observer& observer = NullObserver());
+
+}  // namespace advect
+
+#endif  // ADVECT_CORE_SOLVERS_SINKHORN_H_
