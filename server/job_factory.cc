@@ -1,0 +1,41 @@
+#include "server/job_factory.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/entropic_ot_task.h"
+
+namespace advect::server {
+
+absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobSpec& spec) const {
+  switch (spec.kind_case()) {
+    case v1::JobSpec::kEntropicOt:
+      return PrepareEntropicOt(spec.entropic_ot(), limits_, "spec.entropic_ot.");
+    case v1::JobSpec::KIND_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError(
+      "spec.kind: no computation given; set one of: entropic_ot");
+}
+
+absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,
+                                              const Limits& limits, EventLogLimits defaults) {
+  if (spec.frame_every() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("spec.frame_every: must be >= 0, got ", spec.frame_every()));
+  }
+  if (spec.max_frames() < 0 || spec.max_frames() > limits.max_frames) {
+    return absl::InvalidArgumentError(absl::StrCat("spec.max_frames: must be in 0..",
+                                                   limits.max_frames, " (advectd --max-frames), got ",
+                                                   spec.max_frames()));
+  }
+  if (spec.frame_every() > 0 && !task.supports_frames()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "spec.frame_every: this ", task.kind(),
+        " job has no positions to show (it was given a cost matrix, not points); set it to 0"));
+  }
+  defaults.frame_every = spec.frame_every();
+  defaults.max_frames = spec.max_frames() == 0 ? limits.max_frames : spec.max_frames();
+  return defaults;
+}
+
+}  // namespace advect::server

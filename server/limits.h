@@ -1,0 +1,19 @@
+// Size limits on what a client may submit (all configurable, see advectd --help).
+#ifndef ADVECT_SERVER_LIMITS_H_
+#define ADVECT_SERVER_LIMITS_H_
+
+#include <cstdint>
+
+namespace advect::server {
+
+struct Limits {
+  int64_t max_points = 100'000;             // per point cloud (n or m)
+  int64_t max_dimension = 4'096;            // d
+  int64_t max_cost_entries = 16'777'216;    // n * m (4096^2)
+  int64_t max_plan_entries = 1'048'576;     // n * m when return_plan (1024^2, 8 MiB)
+  int32_t max_frames = 1'000;               // default and cap for JobSpec.max_frames
+};
+
+}  // namespace advect::server
+
+#endif  // ADVECT_SERVER_LIMITS_H_

@@ -1,0 +1,63 @@
+// advectd: parse settings, start the server, wait for SIGINT/SIGTERM, shut down gracefully.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "server/config.h"
+#include "server/server.h"
+#include "spdlog/spdlog.h"
+
+extern char** environ;
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const size_t eq = entry.find('=');
+    if (eq != std::string::npos && entry.rfind("ADVECT_", 0) == 0) {
+      env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+    }
+  }
+  absl::StatusOr<advect::server::DaemonConfig> config =
+      advect::server::ParseDaemonConfig(std::vector<std::string>(argv + 1, argv + argc), env);
+  if (!config.ok()) {
+    std::cerr << "advectd: " << config.status().message() << "\n";
+    return 2;
+  }
+  if (config->help) {
+    std::cout << advect::server::DaemonUsage();
+    return 0;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  spdlog::flush_on(spdlog::level::info);
+
+  // Block the stop signals in every thread (gRPC's included); one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<advect::server::Server>> server =
+      advect::server::Server::Start(config->server);
+  if (!server.ok()) {
+    spdlog::error("{}", server.status().ToString());
+    return 1;
+  }
+  spdlog::info("advectd listening on {} ({} workers, queue capacity {})", (*server)->address(),
+               config->server.jobs.workers, config->server.jobs.queue_capacity);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("received {}, shutting down (grace {} ms)",
+               signal_number == SIGINT ? "SIGINT" : "SIGTERM", config->shutdown_grace.count());
+  (*server)->Shutdown(config->shutdown_grace);
+  server->reset();
+  spdlog::info("advectd stopped");
+  return 0;
+}
