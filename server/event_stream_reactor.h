@@ -60,7 +60,10 @@ class EventStreamReactor final : public grpc::ServerWriteReactor<Response> {
       cancelled_ = true;
     }
     if (!owns_job_ || !job_) return;
-    if (std::chrono::system_clock::now() >= ctx_->deadline()) {
+    // A client's own deadline timer fires a moment before ours and cancels the
+    // stream, so a cancellation this close to the deadline is the deadline.
+    constexpr std::chrono::milliseconds kDeadlineMargin(50);
+    if (std::chrono::system_clock::now() + kDeadlineMargin >= ctx_->deadline()) {
       jobs_->Stop(job_, absl::StatusCode::kDeadlineExceeded, "the Run call's deadline passed");
     } else {
       jobs_->Stop(job_, absl::StatusCode::kCancelled, "the Run client went away");
