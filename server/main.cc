@@ -49,8 +49,14 @@ int main(int argc, char** argv) {
     spdlog::error("{}", server.status().ToString());
     return 1;
   }
-  spdlog::info("advectd listening on {} ({} workers, queue capacity {})", (*server)->address(),
-               config->server.jobs.workers, config->server.jobs.queue_capacity);
+  // Printed whatever the log level: with port 0 it is how callers learn the port.
+  if (spdlog::should_log(spdlog::level::info)) {
+    spdlog::info("advectd listening on {} ({} workers, queue capacity {})",
+                 (*server)->address(), config->server.jobs.workers,
+                 config->server.jobs.queue_capacity);
+  } else {
+    std::cout << "advectd listening on " << (*server)->address() << std::endl;
+  }
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

@@ -52,6 +52,19 @@ bool ForEachPlanColumn(const LinearProblem& problem, const VectorXd& f, const Ve
   return true;
 }
 
+// C^T, copied in blocks of rows so that a stop request is honoured within
+// milliseconds even for the largest matrices. Returns false on a stop request.
+bool TransposeInterruptibly(const MatrixXd& c, const Observer& observer, MatrixXd& out) {
+  constexpr Index kBlock = 256;
+  out.resize(c.cols(), c.rows());
+  for (Index i = 0; i < c.rows(); i += kBlock) {
+    if (observer.StopRequested()) return false;
+    const Index rows = std::min(kBlock, c.rows() - i);
+    out.middleCols(i, rows) = c.middleRows(i, rows).transpose();
+  }
+  return true;
+}
+
 double DualObjective(const LinearProblem& problem, const VectorXd& f, const VectorXd& g) {
   return problem.a().dot(f) + problem.b().dot(g);
 }
@@ -124,7 +137,8 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
   const Index n = problem.n();
   const Index m = problem.m();
   const MatrixXd& cost = problem.cost();
-  const MatrixXd cost_t = cost.transpose();  // column i = row i of C
+  MatrixXd cost_t;  // column i = row i of C, so both half-steps read contiguous columns
+  if (!TransposeInterruptibly(cost, observer, cost_t)) return Stopped();
   const ArrayXd log_a = problem.a().array().log();
   const ArrayXd log_b = problem.b().array().log();
 
