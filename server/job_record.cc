@@ -232,11 +232,12 @@ void JobRecord::ThinProgressLocked() {
   // Drop every other retained progress event (each survivor is still a true
   // snapshot), and record new ones half as often from now on.
   std::deque<EventPtr> kept;
-  bool drop = true;
+  bool keep_next_progress = false;  // drops the 1st, 3rd, ... (the newest is not in log_ yet)
   for (EventPtr& e : log_) {
     if (e->has_progress()) {
-      drop = !drop;
-      if (!drop) {
+      const bool keep = keep_next_progress;
+      keep_next_progress = !keep_next_progress;
+      if (!keep) {
         --progress_events_;
         continue;
       }

@@ -1,0 +1,17 @@
+// `advect ot sinkhorn`.
+#ifndef ADVECT_CLIENT_CLI_OT_COMMAND_H_
+#define ADVECT_CLIENT_CLI_OT_COMMAND_H_
+
+#include "absl/status/status.h"
+#include "client/cli/context.h"
+#include "client/cli/flags.h"
+
+namespace advect::cli {
+
+// Builds the spec from the flags and files, then streams the job with Run (or
+// submits it with SubmitJob under --detach) and prints the outcome.
+absl::Status RunOtSinkhorn(const Context& context, const ParsedFlags& flags);
+
+}  // namespace advect::cli
+
+#endif  // ADVECT_CLIENT_CLI_OT_COMMAND_H_

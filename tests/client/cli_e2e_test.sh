@@ -1,0 +1,308 @@
+#!/bin/bash
+# End-to-end test of the advect CLI against a real advectd.
+# Usage: cli_e2e_test.sh ADVECTD ADVECT EXAMPLES_DIR
+# Starts advectd on 127.0.0.1:0, runs the CLI on the example data and checks
+# outputs, files and exit codes. Exits 77 (skipped) when advectd is not built.
+set -u
+
+ADVECTD=${1:?usage: cli_e2e_test.sh ADVECTD ADVECT EXAMPLES_DIR}
+ADVECT=${2:?advect binary}
+EX=${3:?examples directory}
+PY=/usr/bin/python3
+
+if [[ ! -x "$ADVECTD" ]]; then
+  echo "SKIP: $ADVECTD is not built"
+  exit 77
+fi
+
+TMP=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+FAILURES=0
+CHECKS=0
+fail() { echo "FAIL: $*"; FAILURES=$((FAILURES + 1)); }
+pass() { CHECKS=$((CHECKS + 1)); }
+
+# run NAME CMD...: runs CMD, keeping stdout in $TMP/NAME.out, stderr in $TMP/NAME.err, code in RC.
+run() {
+  local name=$1
+  shift
+  "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+  RC=$?
+}
+
+# expect NAME CODE CMD...: runs CMD and checks its exit code.
+expect() {
+  local name=$1 code=$2
+  shift 2
+  run "$name" "$@"
+  if [[ $RC -ne $code ]]; then
+    fail "$name: exit code $RC, expected $code: $*"
+    sed 's/^/  stderr: /' "$TMP/$name.err" | head -5
+  else
+    pass
+  fi
+}
+
+# expect_message NAME CODE PATTERN CMD...: exit code CODE and PATTERN in stderr.
+expect_message() {
+  local name=$1 code=$2 pattern=$3
+  shift 3
+  expect "$name" "$code" "$@"
+  if ! grep -qF -- "$pattern" "$TMP/$name.err"; then
+    fail "$name: stderr lacks '$pattern': $(head -3 "$TMP/$name.err")"
+  elif ! grep -qE '^(advect|error): ' "$TMP/$name.err"; then
+    fail "$name: stderr does not start with 'advect: ' or 'error: '"
+  else
+    pass
+  fi
+}
+
+# expect_error NAME CODE PATTERN CMD...: expect_message, and nothing on stdout.
+expect_error() {
+  expect_message "$@"
+  if [[ -s "$TMP/$1.out" ]]; then fail "$1: stdout is not empty"; fi
+}
+
+# pycheck NAME PYTHON_CODE ARGS...: runs python code (with json, sys, numpy as np imported).
+pycheck() {
+  local name=$1 code=$2
+  shift 2
+  if "$PY" -c "import json, sys
+import numpy as np
+$code" "$@" 2>"$TMP/$name.pyerr"; then
+    pass
+  else
+    fail "$name: $(tail -3 "$TMP/$name.pyerr")"
+  fi
+}
+
+# ---------------------------------------------------------------- server
+unset ADVECT_SERVER
+"$ADVECTD" --listen 127.0.0.1:0 >"$TMP/advectd.log" 2>&1 &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 200); do
+  PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$TMP/advectd.log" | head -1)
+  [[ -n "$PORT" ]] && break
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "FAIL: advectd exited early:"; cat "$TMP/advectd.log"; exit 1
+  fi
+  sleep 0.05
+done
+if [[ -z "$PORT" ]]; then echo "FAIL: advectd did not print 'listening on 127.0.0.1:PORT'"; exit 1; fi
+echo "advectd (pid $SERVER_PID) listening on 127.0.0.1:$PORT"
+export ADVECT_SERVER=127.0.0.1:$PORT
+A=("$ADVECT")
+
+# ---------------------------------------------------------------- help
+for cmd in "" "ot" "jobs" "ot sinkhorn" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+  # shellcheck disable=SC2086
+  expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
+  grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
+  grep -q "Exit codes" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no exit codes"
+done
+
+# ---------------------------------------------------------------- ot sinkhorn, human output
+expect quick 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05
+for field in "transport cost" "dual objective" "iterations" "marginal error" "converged" \
+             "epsilon" "job id" "elapsed"; do
+  grep -q "^$field " "$TMP/quick.out" || fail "quick: summary lacks '$field'"
+done
+[[ -s "$TMP/quick.err" ]] && fail "quick: stderr is not empty (not a terminal): $(cat "$TMP/quick.err")"
+
+# ---------------------------------------------------------------- --json
+expect json 0 "${A[@]}" --json ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05
+pycheck json '
+r = json.load(open(sys.argv[1]))
+assert isinstance(r["transport_cost"], float) and r["transport_cost"] > 0, r["transport_cost"]
+assert isinstance(r["iterations"], int) and r["iterations"] > 0, r["iterations"]
+assert len(r["f"]) == 8 and len(r["g"]) == 10
+assert r["converged"] is True and r["marginal_error"] <= 1e-9
+for k in ("dual_objective", "marginal_error", "epsilon", "cost_scale"): assert k in r, k
+assert "plan" not in r
+' "$TMP/json.out"
+COST=$("$PY" -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["transport_cost"]))' "$TMP/json.out")
+
+# global flags after the command, --flag=value
+expect json_late 0 "${A[@]}" ot sinkhorn --x="$EX/x.npy" --y "$EX/y.npy" --epsilon=0.05 --json \
+  --server "127.0.0.1:$PORT"
+pycheck json_late 'json.load(open(sys.argv[1]))' "$TMP/json_late.out"
+
+# ---------------------------------------------------------------- --out, --plan
+expect out 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --plan \
+  --out "$TMP/res/nested"
+pycheck out '
+d = sys.argv[1]
+f, g, p = np.load(d + "/f.npy"), np.load(d + "/g.npy"), np.load(d + "/plan.npy")
+assert f.shape == (8,) and g.shape == (10,) and p.shape == (8, 10), (f.shape, g.shape, p.shape)
+assert f.dtype == np.float64 and p.dtype == np.float64
+assert abs(p.sum() - 1) < 1e-6 and np.allclose(p.sum(axis=1), 1 / 8, atol=1e-6)
+' "$TMP/res/nested"
+grep -q "^wrote " "$TMP/out.out" || fail "out: the summary does not list the files written"
+expect out_noplan 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 \
+  --out "$TMP/res2"
+[[ -f "$TMP/res2/f.npy" && -f "$TMP/res2/g.npy" && ! -e "$TMP/res2/plan.npy" ]] ||
+  fail "out_noplan: expected f.npy and g.npy only"
+
+# ---------------------------------------------------------------- CSV, weights, 1-D, float32, cost file
+expect csv 0 "${A[@]}" --json ot sinkhorn --x "$EX/x.csv" --y "$EX/y.npy" --epsilon 0.05
+pycheck csv '
+r = json.load(open(sys.argv[1]))
+assert abs(r["transport_cost"] - float(sys.argv[2])) < 1e-9, (r["transport_cost"], sys.argv[2])
+' "$TMP/csv.out" "$COST"
+
+"$PY" - "$TMP" "$EX" <<'EOF'
+import sys
+import numpy as np
+tmp, ex = sys.argv[1], sys.argv[2]
+x, y = np.load(ex + "/x.npy"), np.load(ex + "/y.npy")
+np.save(tmp + "/a.npy", np.arange(1.0, 9.0))
+np.savetxt(tmp + "/b.csv", np.ones((10, 1)), delimiter=",")
+np.save(tmp + "/a_wrong.npy", np.ones(7))
+np.save(tmp + "/a_2d.npy", np.ones((8, 2)))
+np.save(tmp + "/x1d.npy", np.linspace(0, 1, 5).astype(np.float32))
+np.save(tmp + "/y1d.npy", np.linspace(0.5, 2, 4).astype(np.float32))
+np.save(tmp + "/x3d.npy", np.ones((8, 3)))
+np.save(tmp + "/cost.npy", ((x[:, None, :] - y[None, :, :]) ** 2).sum(-1))
+np.save(tmp + "/arr3d.npy", np.ones((2, 2, 2)))
+rng = np.random.default_rng(1)
+np.save(tmp + "/big_x.npy", rng.standard_normal((1500, 2)))
+np.save(tmp + "/big_y.npy", rng.standard_normal((1500, 2)) + 1)
+open(tmp + "/garbage.npy", "w").write("this is not a numpy file\n")
+EOF
+
+expect weights 0 "${A[@]}" --json ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --a "$TMP/a.npy" \
+  --b "$TMP/b.csv" --epsilon 0.05
+pycheck weights 'r = json.load(open(sys.argv[1])); assert r["converged"], r' "$TMP/weights.out"
+
+expect one_d 0 "${A[@]}" --json ot sinkhorn --x "$TMP/x1d.npy" --y "$TMP/y1d.npy" --epsilon 0.1 \
+  --cost euclidean --plan
+pycheck one_d '
+r = json.load(open(sys.argv[1]))
+assert len(r["f"]) == 5 and len(r["g"]) == 4 and r["plan"]["rows"] == 5 and r["plan"]["cols"] == 4
+' "$TMP/one_d.out"
+
+expect power 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 \
+  --cost power:1.5 --normalize-cost --epsilon-scaling --epsilon-decay 0.5 --tol 1e-8 \
+  --max-iter 5000 --frame-every 10 --max-frames 5 --timeout 30
+
+expect cost_file 0 "${A[@]}" --json ot sinkhorn --cost "$TMP/cost.npy" --epsilon 0.05
+pycheck cost_file '
+r = json.load(open(sys.argv[1]))
+assert abs(r["transport_cost"] - float(sys.argv[2])) < 1e-9, (r["transport_cost"], sys.argv[2])
+' "$TMP/cost_file.out" "$COST"
+
+# ---------------------------------------------------------------- --detach and jobs
+expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach
+JOB=$(cat "$TMP/detach.out")
+[[ "$JOB" =~ ^[A-Za-z0-9_.-]+$ ]] || fail "detach: stdout is not a job id: '$JOB'"
+
+expect watch 0 "${A[@]}" jobs watch "$JOB"
+tail -1 "$TMP/watch.out" | grep -q "state succeeded" || fail "watch: last line is not 'state succeeded'"
+expect watch_json 0 "${A[@]}" --json jobs watch "$JOB"
+pycheck watch_json '
+events = [json.loads(line) for line in open(sys.argv[1])]
+assert events[0]["sequence"] == "1" and events[0]["state_change"]["state"] == "JOB_STATE_QUEUED"
+assert events[-1]["state_change"]["state"] == "JOB_STATE_SUCCEEDED", events[-1]
+assert any("result" in e for e in events)
+assert all(e["job_id"] == sys.argv[2] for e in events)
+' "$TMP/watch_json.out" "$JOB"
+LAST=$("$PY" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])["sequence"])' "$TMP/watch_json.out")
+expect watch_after 0 "${A[@]}" --json jobs watch "$JOB" --after $((LAST - 1))
+[[ $(wc -l <"$TMP/watch_after.out") -eq 1 ]] || fail "watch --after: expected one event"
+
+expect get 0 "${A[@]}" jobs get "$JOB" --json
+pycheck get '
+j = json.load(open(sys.argv[1]))
+assert j["job_id"] == sys.argv[2] and j["state"] == "JOB_STATE_SUCCEEDED" and j["kind"] == "entropic_ot"
+assert len(j["result"]["entropic_ot"]["f"]) == 8
+' "$TMP/get.out" "$JOB"
+expect get_human 0 "${A[@]}" jobs get "$JOB" --out "$TMP/got"
+grep -q "^state  *succeeded" "$TMP/get_human.out" || fail "get: no 'state succeeded' line"
+[[ -f "$TMP/got/f.npy" && -f "$TMP/got/g.npy" ]] || fail "get --out: f.npy/g.npy missing"
+
+expect list 0 "${A[@]}" jobs list --state succeeded --json
+pycheck list '
+r = json.load(open(sys.argv[1]))
+assert any(j["job_id"] == sys.argv[2] for j in r["jobs"]), r
+assert all(j["state"] == "JOB_STATE_SUCCEEDED" for j in r["jobs"])
+' "$TMP/list.out" "$JOB"
+expect list_human 0 "${A[@]}" jobs list --page-size 2
+grep -q "^JOB ID" "$TMP/list_human.out" || fail "list: no header"
+grep -q -- "--page-token" "$TMP/list_human.out" || fail "list --page-size 2: no next page hint"
+
+expect cancel_done 0 "${A[@]}" --json jobs cancel "$JOB"
+pycheck cancel_done 'assert json.load(open(sys.argv[1]))["state"] == "JOB_STATE_SUCCEEDED"' \
+  "$TMP/cancel_done.out"
+
+# A long job: cancel it while it runs, then watch it end (exit 5).
+BIG=(ot sinkhorn --x "$TMP/big_x.npy" --y "$TMP/big_y.npy" --epsilon 1e-4 --tol 1e-15
+     --max-iter 100000000)
+expect big_detach 0 "${A[@]}" "${BIG[@]}" --detach
+BIGJOB=$(cat "$TMP/big_detach.out")
+sleep 0.3
+expect cancel 0 "${A[@]}" --json jobs cancel "$BIGJOB"
+pycheck cancel 'j = json.load(open(sys.argv[1])); assert j["state"] in ("JOB_STATE_RUNNING", "JOB_STATE_QUEUED", "JOB_STATE_CANCELLED"), j' \
+  "$TMP/cancel.out"
+expect_message watch_cancelled 5 "was cancelled" "${A[@]}" jobs watch "$BIGJOB"
+expect cancelled_list 0 "${A[@]}" jobs list --state cancelled --json
+grep -qF "$BIGJOB" "$TMP/cancelled_list.out" || fail "list --state cancelled: $BIGJOB missing"
+
+# Run with a deadline (4), and a detached job with a time limit (fails: 5).
+expect_error run_deadline 4 "error: DEADLINE_EXCEEDED" "${A[@]}" "${BIG[@]}" --timeout 0.5
+expect timed 0 "${A[@]}" "${BIG[@]}" --detach --timeout 0.5
+expect_message watch_failed 5 "DEADLINE_EXCEEDED" "${A[@]}" jobs watch "$(cat "$TMP/timed.out")"
+
+# ---------------------------------------------------------------- bad cases
+expect_error missing_file 3 "--x: $TMP/nope.npy" "${A[@]}" ot sinkhorn --x "$TMP/nope.npy" \
+  --y "$EX/y.npy" --epsilon 0.05
+expect_error garbage 3 "garbage.npy" "${A[@]}" ot sinkhorn --x "$TMP/garbage.npy" \
+  --y "$EX/y.npy" --epsilon 0.05
+expect_error three_d 3 "arr3d.npy" "${A[@]}" ot sinkhorn --x "$TMP/arr3d.npy" --y "$EX/y.npy" \
+  --epsilon 0.05
+expect_error dims 3 "dimension" "${A[@]}" ot sinkhorn --x "$TMP/x3d.npy" --y "$EX/y.npy" \
+  --epsilon 0.05
+expect_error weights_count 3 "--a" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
+  --a "$TMP/a_wrong.npy" --epsilon 0.05
+expect_error weights_shape 3 "1-D" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
+  --a "$TMP/a_2d.npy" --epsilon 0.05
+expect_error unknown_flag 2 "--frobnicate" "${A[@]}" ot sinkhorn --x "$EX/x.npy" \
+  --y "$EX/y.npy" --epsilon 0.05 --frobnicate
+expect_error unknown_command 2 "frobnicate" "${A[@]}" frobnicate
+expect_error no_epsilon 2 "--epsilon" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy"
+expect_error bad_number 2 "--epsilon" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
+  --epsilon abc
+expect_error bad_int 2 "--max-iter" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
+  --epsilon 0.05 --max-iter 1.5
+expect_error no_y 2 "--y" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --epsilon 0.05
+expect_error cost_and_x 2 "--cost" "${A[@]}" ot sinkhorn --cost "$TMP/cost.npy" \
+  --x "$EX/x.npy" --epsilon 0.05
+expect_error bad_state 2 "--state" "${A[@]}" jobs list --state done
+expect_error get_no_id 2 "ID" "${A[@]}" jobs get
+expect_error invalid_eps 4 "error: INVALID_ARGUMENT: " "${A[@]}" ot sinkhorn --x "$EX/x.npy" \
+  --y "$EX/y.npy" --epsilon -1
+grep -q "epsilon" "$TMP/invalid_eps.err" || fail "invalid_eps: the message does not name epsilon"
+expect_error unknown_job 4 "error: NOT_FOUND: " "${A[@]}" jobs get no-such-job
+expect_error unreachable 4 "error: UNAVAILABLE: " "${A[@]}" --server 127.0.0.1:1 ot sinkhorn \
+  --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05
+expect_error unreachable_env 4 "error: UNAVAILABLE: " env ADVECT_SERVER=127.0.0.1:1 \
+  "$ADVECT" jobs list
+expect_error out_not_dir 3 "--out" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
+  --epsilon 0.05 --out "$EX/x.npy/sub"
+
+# ---------------------------------------------------------------- done
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then fail "advectd died during the test"; fi
+echo "$CHECKS checks passed, $FAILURES failed"
+[[ $FAILURES -eq 0 ]]
