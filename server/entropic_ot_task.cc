@@ -115,8 +115,7 @@ absl::StatusOr<std::unique_ptr<EntropicOtTask>> Prepare(const v1::EntropicOtSpec
     }
     absl::StatusOr<Eigen::MatrixXd> c = FromProto(spec.cost_matrix(), "cost_matrix");
     if (!c.ok()) return c.status();
-    if (c->size() == 0) return absl::InvalidArgumentError("cost_matrix: the cost matrix is empty");
-    if (absl::Status s = CheckFinite(*c, "cost_matrix"); !s.ok()) return s;
+    if (absl::Status s = ValidateCostMatrix(*c); !s.ok()) return s;
     if (spec.normalize_cost() && !(c->maxCoeff() > 0.0)) {
       return absl::InvalidArgumentError(
           "normalize_cost: the cost's maximum is not positive, so it cannot be normalised");
@@ -152,14 +151,7 @@ absl::StatusOr<std::unique_ptr<EntropicOtTask>> Prepare(const v1::EntropicOtSpec
     if (!x.ok()) return x.status();
     absl::StatusOr<Eigen::MatrixXd> y = FromProto(spec.y(), "y");
     if (!y.ok()) return y.status();
-    if (x->size() == 0) return absl::InvalidArgumentError("x: the source point cloud is empty");
-    if (y->size() == 0) return absl::InvalidArgumentError("y: the target point cloud is empty");
-    if (x->cols() != y->cols()) {
-      return absl::InvalidArgumentError(absl::StrCat("y: points have dimension ", y->cols(),
-                                                     " but x has dimension ", x->cols()));
-    }
-    if (absl::Status s = CheckFinite(*x, "x"); !s.ok()) return s;
-    if (absl::Status s = CheckFinite(*y, "y"); !s.ok()) return s;
+    if (absl::Status s = ValidatePoints(*x, *y); !s.ok()) return s;
     absl::StatusOr<GroundCost> cost = CostFromProto(spec.cost());
     if (!cost.ok()) return cost.status();
     task->cost_ = *cost;

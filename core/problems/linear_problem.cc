@@ -8,11 +8,8 @@
 
 namespace advect {
 
-absl::StatusOr<LinearProblem> LinearProblem::FromPoints(Eigen::MatrixXd x, Eigen::MatrixXd y,
-                                                        const Eigen::VectorXd& a,
-                                                        const Eigen::VectorXd& b,
-                                                        const GroundCost& cost,
-                                                        const Observer& observer) {
+absl::Status ValidatePoints(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                            const Eigen::Ref<const Eigen::MatrixXd>& y) {
   if (x.rows() == 0 || x.cols() == 0) {
     return absl::InvalidArgumentError("x: the source point cloud is empty");
   }
@@ -24,7 +21,22 @@ absl::StatusOr<LinearProblem> LinearProblem::FromPoints(Eigen::MatrixXd x, Eigen
                                                    " but x has dimension ", x.cols()));
   }
   if (absl::Status s = CheckFinite(x, "x"); !s.ok()) return s;
-  if (absl::Status s = CheckFinite(y, "y"); !s.ok()) return s;
+  return CheckFinite(y, "y");
+}
+
+absl::Status ValidateCostMatrix(const Eigen::Ref<const Eigen::MatrixXd>& cost) {
+  if (cost.rows() == 0 || cost.cols() == 0) {
+    return absl::InvalidArgumentError("cost_matrix: the cost matrix is empty");
+  }
+  return CheckFinite(cost, "cost_matrix");
+}
+
+absl::StatusOr<LinearProblem> LinearProblem::FromPoints(Eigen::MatrixXd x, Eigen::MatrixXd y,
+                                                        const Eigen::VectorXd& a,
+                                                        const Eigen::VectorXd& b,
+                                                        const GroundCost& cost,
+                                                        const Observer& observer) {
+  if (absl::Status s = ValidatePoints(x, y); !s.ok()) return s;
   LinearProblem problem;
   absl::StatusOr<Eigen::VectorXd> wa = NormalizedWeights(a, x.rows(), "a");
   if (!wa.ok()) return wa.status();
@@ -43,10 +55,7 @@ absl::StatusOr<LinearProblem> LinearProblem::FromPoints(Eigen::MatrixXd x, Eigen
 absl::StatusOr<LinearProblem> LinearProblem::FromCostMatrix(Eigen::MatrixXd cost,
                                                             const Eigen::VectorXd& a,
                                                             const Eigen::VectorXd& b) {
-  if (cost.rows() == 0 || cost.cols() == 0) {
-    return absl::InvalidArgumentError("cost_matrix: the cost matrix is empty");
-  }
-  if (absl::Status s = CheckFinite(cost, "cost_matrix"); !s.ok()) return s;
+  if (absl::Status s = ValidateCostMatrix(cost); !s.ok()) return s;
   LinearProblem problem;
   absl::StatusOr<Eigen::VectorXd> wa = NormalizedWeights(a, cost.rows(), "a");
   if (!wa.ok()) return wa.status();

@@ -13,6 +13,14 @@
 
 namespace advect {
 
+// The checks FromPoints makes on its clouds (non-empty, same dimension, finite
+// values; errors name x or y), cheap enough to run before any work is queued.
+absl::Status ValidatePoints(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                            const Eigen::Ref<const Eigen::MatrixXd>& y);
+
+// The checks FromCostMatrix makes on its matrix (non-empty, finite; errors name cost_matrix).
+absl::Status ValidateCostMatrix(const Eigen::Ref<const Eigen::MatrixXd>& cost);
+
 class LinearProblem {
  public:
   // From point clouds x (n x d) and y (m x d) with weights a and b (empty means
