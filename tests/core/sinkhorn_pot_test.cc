@@ -20,6 +20,7 @@ namespace advect {
 namespace {
 
 using ::advect::testing::LoadPotArray;
+using ::advect::testing::PotCaseProblem;
 using ::advect::testing::ReferenceNumber;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
@@ -60,12 +61,7 @@ class SinkhornPotTest : public ::testing::TestWithParam<PotCase> {
  protected:
   void SetUp() override {
     const PotCase& c = GetParam();
-    absl::StatusOr<MatrixXd> xs = LoadPotArray(absl::StrCat(c.name, "/xs.npy"));
-    absl::StatusOr<MatrixXd> xt = LoadPotArray(absl::StrCat(c.name, "/xt.npy"));
-    ASSERT_TRUE(xs.ok()) << xs.status();
-    ASSERT_TRUE(xt.ok()) << xt.status();
-    absl::StatusOr<LinearProblem> problem =
-        LinearProblem::FromPoints(*xs, *xt, VectorXd(), VectorXd(), GroundCost{});
+    absl::StatusOr<LinearProblem> problem = PotCaseProblem(c.name);
     ASSERT_TRUE(problem.ok()) << problem.status();
     ASSERT_TRUE(problem->NormalizeCost().ok());
     problem_.emplace(*std::move(problem));
@@ -231,12 +227,8 @@ namespace {
 // parametrised test above compares each with POT). n1000_d2 only, to keep the
 // test short; the iteration counts are printed, not asserted.
 TEST(SinkhornEpsilonScalingTest, SameAnswerAsThePlainSolve) {
-  absl::StatusOr<MatrixXd> xs = LoadPotArray("n1000_d2/xs.npy");
-  absl::StatusOr<MatrixXd> xt = LoadPotArray("n1000_d2/xt.npy");
-  ASSERT_TRUE(xs.ok() && xt.ok());
-  absl::StatusOr<LinearProblem> problem =
-      LinearProblem::FromPoints(*xs, *xt, VectorXd(), VectorXd(), GroundCost{});
-  ASSERT_TRUE(problem.ok());
+  absl::StatusOr<LinearProblem> problem = PotCaseProblem("n1000_d2");
+  ASSERT_TRUE(problem.ok()) << problem.status();
   ASSERT_TRUE(problem->NormalizeCost().ok());
   for (double eps : {0.05, 0.01}) {
     SinkhornOptions options;
@@ -279,12 +271,8 @@ TEST(SinkhornEpsilonScalingTest, SameAnswerAsThePlainSolve) {
 // eps = 1e-3 is as small as fits the time budget (about 500 iterations); the
 // gap there is still 44% of the EMD cost, which is what the bounds predict.
 TEST(SinkhornLimitTest, TransportCostApproachesTheExactCost) {
-  absl::StatusOr<MatrixXd> xs = LoadPotArray("n1000_d2/xs.npy");
-  absl::StatusOr<MatrixXd> xt = LoadPotArray("n1000_d2/xt.npy");
-  ASSERT_TRUE(xs.ok() && xt.ok());
-  absl::StatusOr<LinearProblem> problem =
-      LinearProblem::FromPoints(*xs, *xt, VectorXd(), VectorXd(), GroundCost{});
-  ASSERT_TRUE(problem.ok());
+  absl::StatusOr<LinearProblem> problem = PotCaseProblem("n1000_d2");
+  ASSERT_TRUE(problem.ok()) << problem.status();
   absl::StatusOr<double> emd = ReferenceNumber({"cases", "n1000_d2", "emd", "cost"});
   ASSERT_TRUE(emd.ok()) << emd.status();
   const double n = static_cast<double>(problem->n());

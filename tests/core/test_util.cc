@@ -147,4 +147,13 @@ Eigen::MatrixXd UniformPoints(Eigen::Index n, Eigen::Index d, uint64_t seed) {
   return points;
 }
 
+absl::StatusOr<LinearProblem> PotCaseProblem(absl::string_view case_name) {
+  absl::StatusOr<Eigen::MatrixXd> xs = LoadPotArray(absl::StrCat(case_name, "/xs.npy"));
+  if (!xs.ok()) return xs.status();
+  absl::StatusOr<Eigen::MatrixXd> xt = LoadPotArray(absl::StrCat(case_name, "/xt.npy"));
+  if (!xt.ok()) return xt.status();
+  return LinearProblem::FromPoints(*std::move(xs), *std::move(xt), Eigen::VectorXd(),
+                                   Eigen::VectorXd(), GroundCost{});
+}
+
 }  // namespace advect::testing

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/problems/linear_problem.h"
 
 namespace advect::testing {
 
@@ -20,6 +21,10 @@ std::string PotCasePath(absl::string_view relative);
 
 // Reads a .npy file under tests/data/pot_cases with advect's own reader.
 absl::StatusOr<Eigen::MatrixXd> LoadPotArray(absl::string_view relative);
+
+// The problem of a reference case ("n1000_d2", "n2000_d10"): its xs and xt with
+// uniform weights and the squared Euclidean cost, not normalised.
+absl::StatusOr<LinearProblem> PotCaseProblem(absl::string_view case_name);
 
 // A number from tests/data/pot_cases/reference.json, found by its key path, e.g.
 // {"cases", "n1000_d2", "emd", "cost"}. The lookup is a small JSON scanner that
