@@ -69,7 +69,11 @@ void JobManager::Stop(const std::shared_ptr<JobRecord>& job, absl::StatusCode co
                       std::string message) {
   if (!job->RequestStop(code, std::move(message))) return;
   std::lock_guard<std::mutex> lock(mu_);
-  queue_.erase(std::remove(queue_.begin(), queue_.end(), job), queue_.end());
+  auto it = std::find(queue_.begin(), queue_.end(), job);
+  if (it != queue_.end()) {  // it ended at once, and no worker will see it
+    queue_.erase(it);
+    ended_.push_back(job);
+  }
 }
 
 absl::StatusOr<JobPage> JobManager::List(v1::JobState state, int page_size,
@@ -102,6 +106,8 @@ void JobManager::BeginShutdown(const std::string& reason) {
     queued.swap(queue_);
   }
   for (auto& job : queued) job->RequestStop(absl::StatusCode::kCancelled, reason);
+  std::lock_guard<std::mutex> lock(mu_);
+  ended_.insert(ended_.end(), queued.begin(), queued.end());
 }
 
 bool JobManager::WaitIdle(Clock::time_point deadline) {
@@ -145,8 +151,8 @@ void JobManager::WorkerLoop() {
                    v1::JobState_Name(done.state()), done.progress().iteration(),
                    done.has_error() ? absl::StrCat(", ", done.error().message()) : "");
     }
-    job.reset();
     lock.lock();
+    ended_.push_back(std::move(job));
     --running_;
     EvictFinishedLocked();
     if (running_ == 0 && queue_.empty()) idle_cv_.notify_all();
@@ -155,19 +161,13 @@ void JobManager::WorkerLoop() {
 
 void JobManager::EvictFinishedLocked() {
   const Clock::time_point now = Clock::now();
-  int finished = 0;
-  for (auto& [index, job] : by_index_) finished += job->finished() ? 1 : 0;
-  for (auto it = by_index_.begin(); it != by_index_.end();) {  // oldest first
-    const std::optional<Clock::time_point> end = it->second->end_time();
-    const bool expired = end.has_value() && now - *end >= options_.finished_ttl;
-    const bool over_count = end.has_value() && finished > options_.max_finished_jobs;
-    if (expired || over_count) {
-      by_id_.erase(it->second->id());
-      it = by_index_.erase(it);
-      --finished;
-    } else {
-      ++it;
-    }
+  while (!ended_.empty()) {  // oldest first
+    const std::shared_ptr<JobRecord>& job = ended_.front();
+    const bool expired = now - job->end_time().value_or(now) >= options_.finished_ttl;
+    if (!expired && static_cast<int>(ended_.size()) <= options_.max_finished_jobs) break;
+    by_id_.erase(job->id());
+    by_index_.erase(job->index());
+    ended_.pop_front();
   }
 }
 

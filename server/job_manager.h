@@ -75,6 +75,9 @@ class JobManager {
   std::deque<std::shared_ptr<JobRecord>> queue_;
   absl::flat_hash_map<std::string, std::shared_ptr<JobRecord>> by_id_;
   std::map<int64_t, std::shared_ptr<JobRecord>> by_index_;
+  // Finished jobs still retained, in the order they ended (each appears once:
+  // queued via Stop or BeginShutdown, otherwise by the worker that had it).
+  std::deque<std::shared_ptr<JobRecord>> ended_;
   int64_t next_index_ = 1;
   int running_ = 0;
   bool accepting_ = true;

@@ -102,11 +102,11 @@ bool BarycentricFrame(const LinearProblem& problem, const VectorXd& f, const Vec
   return true;
 }
 
-std::vector<double> EpsilonStages(const SinkhornOptions& options, double max_cost) {
+std::vector<double> EpsilonStages(const SinkhornOptions& options, const MatrixXd& cost) {
   std::vector<double> stages;
   if (options.epsilon_scaling.has_value()) {
     const EpsilonScaling& s = *options.epsilon_scaling;
-    double eps = s.initial_epsilon > 0.0 ? s.initial_epsilon : max_cost;
+    double eps = s.initial_epsilon > 0.0 ? s.initial_epsilon : cost.maxCoeff();
     while (eps > options.epsilon) {
       stages.push_back(eps);
       eps *= s.decay;
@@ -165,7 +165,7 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
   int64_t iteration = 0;
   double eps = options.epsilon;
 
-  const std::vector<double> stages = EpsilonStages(options, cost.maxCoeff());
+  const std::vector<double> stages = EpsilonStages(options, cost);
   for (size_t stage = 0; stage < stages.size(); ++stage) {
     eps = stages[stage];
     const bool final_stage = stage + 1 == stages.size();
