@@ -73,6 +73,11 @@ const std::vector<Setting>& Settings() {
        [](const std::string& v, DaemonConfig& c) {
          return ParseInt(v, 1, int64_t{1} << 31, &c.server.limits.max_points);
        }},
+      {"max-points-1d", "ADVECT_MAX_POINTS_1D", "4000000",
+       "Points per measure (n or m) at most for ot_1d jobs (1-D, O(n log n)).",
+       [](const std::string& v, DaemonConfig& c) {
+         return ParseInt(v, 1, int64_t{1} << 31, &c.server.limits.max_points_1d);
+       }},
       {"max-dimension", "ADVECT_MAX_DIMENSION", "4096", "Dimension d of points at most.",
        [](const std::string& v, DaemonConfig& c) {
          return ParseInt(v, 1, int64_t{1} << 31, &c.server.limits.max_dimension);
@@ -91,6 +96,19 @@ const std::vector<Setting>& Settings() {
        "Default and maximum of JobSpec.max_frames (trajectory frames per job).",
        [](const std::string& v, DaemonConfig& c) {
          return ParseInt(v, 0, 1'000'000, &c.server.limits.max_frames);
+       }},
+      {"max-directions", "ADVECT_MAX_DIRECTIONS", "10000",
+       "Directions per sliced_ot job at most.",
+       [](const std::string& v, DaemonConfig& c) {
+         return ParseInt(v, 1, 1'000'000, &c.server.limits.max_directions);
+       }},
+      {"threads-per-job", "ADVECT_THREADS_PER_JOB", "2",
+       "Threads one job's solver may use (sliced_ot); the result does not depend on it.",
+       [](const std::string& v, DaemonConfig& c) {
+         int64_t t = 0;
+         absl::Status s = ParseInt(v, 1, 64, &t);
+         c.server.limits.threads_per_job = static_cast<int>(t);
+         return s;
        }},
       {"max-frame-bytes", "ADVECT_MAX_FRAME_BYTES", "67108864",
        "Frame payload retained per job; beyond it the oldest frames leave the log.",

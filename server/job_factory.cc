@@ -3,6 +3,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/entropic_ot_task.h"
+#include "server/exact_ot_task.h"
+#include "server/gaussian_ot_task.h"
+#include "server/sliced_ot_task.h"
+#include "server/ot_1d_task.h"
 
 namespace advect::server {
 
@@ -10,11 +14,19 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
   switch (spec.kind_case()) {
     case v1::JobSpec::kEntropicOt:
       return PrepareEntropicOt(spec.entropic_ot(), limits_, "spec.entropic_ot.");
+    case v1::JobSpec::kOt1D:
+      return PrepareOt1d(spec.ot_1d(), limits_, "spec.ot_1d.");
+    case v1::JobSpec::kExactOt:
+      return PrepareExactOt(spec.exact_ot(), limits_, "spec.exact_ot.");
+    case v1::JobSpec::kSlicedOt:
+      return PrepareSlicedOt(spec.sliced_ot(), limits_, "spec.sliced_ot.");
+    case v1::JobSpec::kGaussianOt:
+      return PrepareGaussianOt(spec.gaussian_ot(), limits_, "spec.gaussian_ot.");
     case v1::JobSpec::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
-      "spec.kind: no computation given; set one of: entropic_ot");
+      "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, gaussian_ot");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,
@@ -31,7 +43,9 @@ absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Tas
   if (spec.frame_every() > 0 && !task.supports_frames()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "spec.frame_every: this ", task.kind(),
-        " job has no positions to show (it was given a cost matrix, not points); set it to 0"));
+        " job has no positions to show as frames",
+        task.kind() == "entropic_ot" ? " (it was given a cost matrix, not points)" : "",
+        "; set it to 0"));
   }
   defaults.frame_every = spec.frame_every();
   defaults.max_frames = spec.max_frames() == 0 ? limits.max_frames : spec.max_frames();

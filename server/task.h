@@ -4,8 +4,10 @@
 #ifndef ADVECT_SERVER_TASK_H_
 #define ADVECT_SERVER_TASK_H_
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "advect/v1/job.pb.h"
@@ -23,6 +25,23 @@ class Task {
   // Runs the computation on a worker thread, reporting through `observer` and
   // returning Cancelled when it asks to stop.
   virtual absl::StatusOr<v1::JobResult> Run(Observer& observer) = 0;
+};
+
+// A Task made of a kind name and a function, for kinds whose work fits in a
+// closure over their prepared inputs.
+class FunctionTask final : public Task {
+ public:
+  using RunFunction = std::function<absl::StatusOr<v1::JobResult>(Observer&)>;
+  FunctionTask(std::string kind, bool supports_frames, RunFunction run)
+      : kind_(std::move(kind)), supports_frames_(supports_frames), run_(std::move(run)) {}
+  std::string kind() const override { return kind_; }
+  bool supports_frames() const override { return supports_frames_; }
+  absl::StatusOr<v1::JobResult> Run(Observer& observer) override { return run_(observer); }
+
+ private:
+  std::string kind_;
+  bool supports_frames_;
+  RunFunction run_;
 };
 
 // Turns a JobSpec into a Task, or INVALID_ARGUMENT naming the bad field.

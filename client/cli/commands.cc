@@ -1,6 +1,17 @@
 #include "client/cli/commands.h"
 
+#include "client/cli/common_flags.h"
+
 namespace advect::cli {
+namespace {
+
+std::vector<FlagDef> Flags(std::initializer_list<std::vector<FlagDef>> groups) {
+  std::vector<FlagDef> all;
+  for (const auto& group : groups) all.insert(all.end(), group.begin(), group.end());
+  return all;
+}
+
+}  // namespace
 
 const std::vector<FlagDef>& GlobalFlags() {
   static const auto* flags = new std::vector<FlagDef>{
@@ -29,33 +40,102 @@ const std::vector<CommandDef>& Commands() {
        "2-D, one row per point; a 1-D file for --x or --y is read as n points in\n"
        "dimension d = 1. Weights are 1-D (or n x 1).",
        "",
-       {
-           {"x", "FILE", "source points, n x d (1-D file: n points in d = 1)"},
-           {"y", "FILE", "target points, m x d, same d as --x (1-D file: d = 1)"},
-           {"a", "FILE", "source weights, n values >= 0 (default: uniform)"},
-           {"b", "FILE", "target weights, m values >= 0 (default: uniform)"},
-           {"cost", "COST",
-            "sqeuclidean (default, |x-y|^2), euclidean (|x-y|), power:P\n"
-            "(|x-y|^P), or FILE: an explicit n x m cost matrix, given\n"
-            "instead of --x and --y"},
-           {"epsilon", "E", "entropic regularisation, > 0 (required)"},
-           {"tol", "T", "stop at L1 marginal error <= T (default 1e-9)"},
-           {"max-iter", "N", "maximum iterations over all stages (default 1000)"},
-           {"normalize-cost", "", "divide the cost by its maximum before solving"},
-           {"epsilon-scaling", "", "solve a decreasing sequence of epsilons, warm-started"},
-           {"epsilon-start", "E0",
-            "first epsilon of --epsilon-scaling (default: the largest cost)"},
-           {"epsilon-decay", "Q", "factor between stages, in (0, 1) (default 0.5)"},
-           {"plan", "", "return the n x m plan (plan.npy with --out)"},
-           {"frame-every", "K", "ask for a trajectory frame every K iterations"},
-           {"max-frames", "N", "at most N frames (default: the server's limit)"},
-           {"timeout", "SECONDS",
-            "deadline of the call; with --detach, the job's time limit"},
-           {"detach", "", "submit the job, print its id and return at once"},
-           {"out", "DIR",
-            "write every array of the result as DIR/<field>.npy (f.npy,\n"
-            "g.npy, plan.npy); DIR is created if missing"},
-       }},
+       Flags({MeasureFlagDefs(CostFlag::kKeywordsAndFile),
+              {
+                  {"epsilon", "E", "entropic regularisation, > 0 (required)"},
+                  {"tol", "T", "stop at L1 marginal error <= T (default 1e-9)"},
+                  {"max-iter", "N", "maximum iterations over all stages (default 1000)"},
+                  {"normalize-cost", "", "divide the cost by its maximum before solving"},
+                  {"epsilon-scaling", "", "solve a decreasing sequence of epsilons, warm-started"},
+                  {"epsilon-start", "E0",
+                   "first epsilon of --epsilon-scaling (default: the largest cost)"},
+                  {"epsilon-decay", "Q", "factor between stages, in (0, 1) (default 0.5)"},
+                  {"plan", "", "return the n x m plan (plan.npy with --out)"},
+              },
+              RunFlagDefs(true,
+                          "write every array of the result as DIR/<field>.npy (f.npy,\n"
+                          "g.npy, plan.npy); DIR is created if missing")})},
+      {"ot",
+       "exact",
+       "exact optimal transport (network simplex): cost, sparse plan, potentials",
+       {"ot exact --x X --y Y [FLAGS]", "ot exact --cost COST_FILE [FLAGS]"},
+       "Solves min <P, C> over couplings P of a and b exactly on the server and prints\n"
+       "the transport cost (W_p^p for the cost |x-y|^p), the dual objective, the\n"
+       "number of pivots and the status: optimal, or iteration limit (NOT optimal:\n"
+       "only --max-iter stops the solver early). The plan has at most n + m - 1\n"
+       "nonzeros. --json prints the advect.v1.ExactOtResult.",
+       "",
+       Flags({MeasureFlagDefs(CostFlag::kKeywordsAndFile),
+              {
+                  {"max-iter", "N",
+                   "stop after N pivots (default 0: no limit, always optimal);\n"
+                   "a stopped result says NOT optimal"},
+              },
+              RunFlagDefs(false,
+                          "write f.npy, g.npy and plan.npy (one row (i, j, P_ij)\n"
+                          "per nonzero) in DIR, created if missing")})},
+      {"ot",
+       "1d",
+       "optimal transport on the real line (sorting), any p > 0",
+       {"ot 1d --x X --y Y [--a A --b B] [--p P]"},
+       "Computes W_p^p = int_0^1 |F_a^-1(s) - F_b^-1(s)|^p ds between two weighted\n"
+       "measures on the line (the cost of the monotone coupling, optimal for p >= 1).\n"
+       "--x and --y are 1-D files (or n x 1). --json prints the advect.v1.Ot1dResult.",
+       "",
+       Flags({{
+                  {"x", "FILE", "source points on the line, n values"},
+                  {"y", "FILE", "target points on the line, m values"},
+                  {"a", "FILE", "source weights, n values >= 0 (default: uniform)"},
+                  {"b", "FILE", "target weights, m values >= 0 (default: uniform)"},
+                  {"p", "P", "exponent of the cost |x-y|^P, > 0 (default 2)"},
+              },
+              RunFlagDefs(false, "")})},
+      {"ot",
+       "sliced",
+       "sliced Wasserstein: mean of 1-D W_p^p over directions",
+       {"ot sliced --x X --y Y [--num-directions K --seed S] [FLAGS]",
+        "ot sliced --x X --y Y --directions D [FLAGS]"},
+       "Projects both clouds on unit directions and averages the 1-D W_p^p of the\n"
+       "projections. The directions are drawn from --seed (the same seed gives the\n"
+       "same directions) or given as a d x k file of unit columns. --json prints the\n"
+       "advect.v1.SlicedOtResult.",
+       "",
+       Flags({MeasureFlagDefs(CostFlag::kNone),
+              {
+                  {"p", "P", "exponent of the 1-D cost |s-t|^P, > 0 (default 2)"},
+                  {"num-directions", "K", "random directions to draw (default 50)"},
+                  {"seed", "S", "seed of the random directions (default 0)"},
+                  {"directions", "FILE", "d x k directions, unit columns (instead of\n--num-directions and --seed)"},
+              },
+              RunFlagDefs(false,
+                          "write per_direction.npy and directions.npy in DIR, created\n"
+                          "if missing")})},
+      {"ot",
+       "gaussian",
+       "Bures-Wasserstein distance, Monge map and McCann interpolation of Gaussians",
+       {"ot gaussian --mean1 M1 --cov1 S1 --mean2 M2 --cov2 S2 [FLAGS]",
+        "ot gaussian --x X --y Y [--a A --b B] [--reg R] [FLAGS]"},
+       "W_2^2 between N(m1, S1) and N(m2, S2), and the Monge map T(x) = A x + b.\n"
+       "With --x --y the Gaussians are the clouds' weighted means and covariances\n"
+       "(plus R on the diagonal). --json prints the advect.v1.GaussianOtResult.",
+       "",
+       Flags({{
+                  {"mean1", "FILE", "source mean, d values"},
+                  {"cov1", "FILE", "source covariance, d x d"},
+                  {"mean2", "FILE", "target mean, d values"},
+                  {"cov2", "FILE", "target covariance, d x d"},
+              },
+              MeasureFlagDefs(CostFlag::kNone),
+              {
+                  {"reg", "R", "added to the diagonal of the empirical covariances\n(default 0)"},
+                  {"interpolate", "T1,T2,...",
+                   "also return the McCann interpolants at these times in [0, 1]"},
+                  {"distance-only", "",
+                   "W_2^2 only, no map (allowed for a singular source covariance)"},
+              },
+              RunFlagDefs(false,
+                          "write map_matrix.npy (A) and map_offset.npy (b) in DIR,\n"
+                          "created if missing")})},
       {"jobs",
        "list",
        "list the server's jobs, newest first",

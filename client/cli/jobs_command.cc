@@ -64,9 +64,9 @@ absl::Status RunJobsGet(const Context& context, const ParsedFlags& flags) {
   if (!status.ok()) return RpcFailure(context, status);
   const v1::Job& job = response.job();
   std::vector<std::string> written;
-  if (!out_dir.empty() && job.result().has_entropic_ot()) {
-    absl::StatusOr<std::vector<std::string>> paths =
-        WriteResultArrays(out_dir, job.result().entropic_ot());
+  const google::protobuf::Message* result = TypedResult(job.result());
+  if (!out_dir.empty() && result != nullptr) {
+    absl::StatusOr<std::vector<std::string>> paths = WriteResultArrays(out_dir, *result);
     if (!paths.ok()) return paths.status();
     written = *std::move(paths);
   }
@@ -78,7 +78,7 @@ absl::Status RunJobsGet(const Context& context, const ParsedFlags& flags) {
       std::fprintf(context.out, "%-16s%s\n", "wrote", absl::StrJoin(written, ", ").c_str());
     }
   }
-  if (!out_dir.empty() && !job.result().has_entropic_ot()) {
+  if (!out_dir.empty() && result == nullptr) {
     if (job.state() == v1::JOB_STATE_FAILED || job.state() == v1::JOB_STATE_CANCELLED) {
       return JobFailedError(absl::StrCat("job ", job.job_id(), " ended ",
                                          client::JobStateName(job.state()),

@@ -19,7 +19,7 @@ namespace {
 
 absl::Status Dispatch(const Context& context, const CommandLine& line) {
   const std::string& name = line.command->name;
-  if (line.group == "ot") return RunOtSinkhorn(context, line.flags);
+  if (line.group == "ot") return RunOtCommand(context, name, line.flags);
   if (name == "list") return RunJobsList(context, line.flags);
   if (name == "get") return RunJobsGet(context, line.flags);
   if (name == "watch") return RunJobsWatch(context, line.flags);

@@ -1,6 +1,7 @@
 #include "client/cli/output.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -8,6 +9,7 @@
 #include <google/protobuf/reflection.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -40,6 +42,13 @@ std::string ToJson(const google::protobuf::Message& message) {
   return out;
 }
 
+const google::protobuf::Message* TypedResult(const v1::JobResult& result) {
+  const auto* oneof = v1::JobResult::descriptor()->FindOneofByName("kind");
+  const FieldDescriptor* field = result.GetReflection()->GetOneofFieldDescriptor(result, oneof);
+  if (field == nullptr) return nullptr;
+  return &result.GetReflection()->GetMessage(result, field);
+}
+
 std::vector<std::pair<std::string, Array>> ResultArrays(const google::protobuf::Message& message) {
   std::vector<std::pair<std::string, Array>> out;
   const auto* descriptor = message.GetDescriptor();
@@ -61,6 +70,22 @@ std::vector<std::pair<std::string, Array>> ResultArrays(const google::protobuf::
       if (absl::StatusOr<Array> array = client::FromMatrix(matrix); array.ok()) {
         out.emplace_back(field->name(), *std::move(array));
       }
+    } else if (!field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+               field->message_type() == v1::SparseMatrix::descriptor() &&
+               reflection->HasField(message, field)) {
+      const auto& sparse =
+          static_cast<const v1::SparseMatrix&>(reflection->GetMessage(message, field));
+      const int k = std::min({sparse.row_indices_size(), sparse.col_indices_size(),
+                              sparse.values_size()});
+      Array array;
+      array.ndim = 2;
+      array.values.resize(k, 3);
+      for (int e = 0; e < k; ++e) {
+        array.values(e, 0) = sparse.row_indices(e);
+        array.values(e, 1) = sparse.col_indices(e);
+        array.values(e, 2) = sparse.values(e);
+      }
+      out.emplace_back(field->name(), std::move(array));
     }
   }
   return out;
@@ -98,6 +123,95 @@ std::string FormatOtResult(const v1::EntropicOtResult& r) {
   }
   Line(&out, "potentials", absl::StrCat("f: ", r.f_size(), " values, g: ", r.g_size(), " values"));
   if (r.has_plan()) Line(&out, "plan", absl::StrCat(r.plan().rows(), " x ", r.plan().cols()));
+  return out;
+}
+
+namespace {
+
+// "transport_cost" -> "transport cost".
+std::string Label(const std::string& name) {
+  std::string out = name;
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+// An enum value without its type prefix, lower case: EXACT_OT_STATUS_OPTIMAL -> "optimal".
+std::string EnumLabel(const google::protobuf::EnumValueDescriptor* value) {
+  std::string type;
+  for (char c : value->type()->name()) {
+    if (std::isupper(static_cast<unsigned char>(c)) && !type.empty()) type += '_';
+    type += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  std::string name = value->name();
+  if (absl::StartsWith(name, type + "_")) name = name.substr(type.size() + 1);
+  std::string out = Label(name);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string FormatFields(const google::protobuf::Message& message) {
+  std::string out;
+  const auto* descriptor = message.GetDescriptor();
+  const auto* reflection = message.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    const std::string name = Label(field->name());
+    if (field->is_repeated()) {
+      const int size = reflection->FieldSize(message, field);
+      if (size > 0) Line(&out, name, absl::StrCat(size, size == 1 ? " value" : " values"));
+      continue;
+    }
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+        Line(&out, name, Num(reflection->GetDouble(message, field)));
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+        Line(&out, name, absl::StrCat(reflection->GetInt32(message, field)));
+        break;
+      case FieldDescriptor::CPPTYPE_INT64:
+        Line(&out, name, absl::StrCat(reflection->GetInt64(message, field)));
+        break;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        Line(&out, name, reflection->GetBool(message, field) ? "yes" : "no");
+        break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        Line(&out, name, EnumLabel(reflection->GetEnum(message, field)));
+        break;
+      case FieldDescriptor::CPPTYPE_MESSAGE: {
+        if (!reflection->HasField(message, field)) break;
+        const auto& sub = reflection->GetMessage(message, field);
+        if (field->message_type() == v1::Matrix::descriptor()) {
+          const auto& m = static_cast<const v1::Matrix&>(sub);
+          Line(&out, name, absl::StrCat(m.rows(), " x ", m.cols()));
+        } else if (field->message_type() == v1::SparseMatrix::descriptor()) {
+          const auto& m = static_cast<const v1::SparseMatrix&>(sub);
+          Line(&out, name, absl::StrCat(m.rows(), " x ", m.cols(), ", ", m.values_size(),
+                                        " nonzeros"));
+        } else {
+          Line(&out, name, "set");
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatResult(const v1::JobResult& result) {
+  if (result.has_entropic_ot()) return FormatOtResult(result.entropic_ot());
+  const google::protobuf::Message* typed = TypedResult(result);
+  if (typed == nullptr) return std::string();
+  std::string out = FormatFields(*typed);
+  if (result.has_exact_ot() &&
+      result.exact_ot().status() == v1::EXACT_OT_STATUS_ITERATION_LIMIT) {
+    Line(&out, "warning",
+         absl::StrCat("NOT OPTIMAL: stopped by the iteration limit after ",
+                      result.exact_ot().iterations(), " pivots"));
+  }
   return out;
 }
 
@@ -140,8 +254,8 @@ std::string FormatJob(const v1::Job& job) {
     Line(&out, "frames",
          absl::StrCat(job.frames_emitted(), " emitted, ", job.frames_dropped(), " dropped"));
   }
-  if (job.result().has_entropic_ot()) {
-    absl::StrAppend(&out, "\n", FormatOtResult(job.result().entropic_ot()));
+  if (TypedResult(job.result()) != nullptr) {
+    absl::StrAppend(&out, "\n", FormatResult(job.result()));
   }
   return out;
 }
@@ -202,6 +316,13 @@ std::string FormatEvent(const v1::JobEvent& event) {
         what = absl::StrCat("result transport cost ", Num(r.transport_cost()), ", iterations ",
                             r.iterations(), ", marginal error ", Small(r.marginal_error()),
                             ", converged ", r.converged() ? "yes" : "no");
+      } else if (const auto* typed = TypedResult(event.result()); typed != nullptr) {
+        const FieldDescriptor* cost = typed->GetDescriptor()->FindFieldByName("transport_cost");
+        what = absl::StrCat("result ", typed->GetDescriptor()->name());
+        if (cost != nullptr) {
+          absl::StrAppend(&what, ", transport cost ",
+                          Num(typed->GetReflection()->GetDouble(*typed, cost)));
+        }
       } else {
         what = "result";
       }

@@ -19,8 +19,13 @@ namespace advect::cli {
 // primitive field (also when it has its default value). No trailing newline.
 std::string ToJson(const google::protobuf::Message& message);
 
+// The typed result held by a JobResult (e.g. its EntropicOtResult); null when
+// none is set.
+const google::protobuf::Message* TypedResult(const v1::JobResult& result);
+
 // The array fields of a message, in field order: each repeated double field
-// as a 1-D array, each set advect.v1.Matrix field as a 2-D array.
+// as a 1-D array, each set advect.v1.Matrix field as a 2-D array, and each set
+// advect.v1.SparseMatrix field as a k x 3 array of (row, col, value) triplets.
 std::vector<std::pair<std::string, Array>> ResultArrays(const google::protobuf::Message& message);
 
 // Writes ResultArrays(message) as dir/<field>.npy, creating dir if missing.
@@ -37,6 +42,9 @@ struct RunInfo {
 
 // The people-readable summary of an entropic OT result ("name  value" lines).
 std::string FormatOtResult(const v1::EntropicOtResult& result);
+// The summary of any typed result: FormatOtResult for entropic OT; otherwise
+// one line per field (numbers, flags and states as values, arrays by their size).
+std::string FormatResult(const v1::JobResult& result);
 std::string FormatRunInfo(const RunInfo& info);
 
 // A job as "name  value" lines, with its result summary when present.

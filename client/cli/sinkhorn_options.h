@@ -4,29 +4,18 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "advect/v1/job.pb.h"
+#include "client/cli/common_flags.h"
 #include "client/cli/flags.h"
 
 namespace advect::cli {
 
-// The value of --cost: a ground-cost keyword, or a file with an explicit cost matrix.
-struct CostChoice {
-  v1::CostKind kind = v1::COST_KIND_SQEUCLIDEAN;
-  double p = 0.0;         // exponent of power:P
-  std::string file;       // not empty: an explicit n x m cost matrix
-};
-
-// Parses sqeuclidean | euclidean | power:P | FILE. A bad P is a usage error.
-absl::StatusOr<CostChoice> ParseCost(absl::string_view text);
-
 // The checked flags of `advect ot sinkhorn` (no file read yet).
 struct SinkhornOptions {
-  std::string x, y, a, b;  // file paths; empty when not given
-  CostChoice cost;
+  MeasureFlags measures;
+  RunFlags run;
   double epsilon = 0.0;
   std::optional<double> tolerance;
   std::optional<int32_t> max_iterations;
@@ -34,11 +23,6 @@ struct SinkhornOptions {
   bool epsilon_scaling = false;
   std::optional<double> epsilon_start, epsilon_decay;
   bool plan = false;
-  int32_t frame_every = 0;
-  int32_t max_frames = 0;
-  std::optional<double> timeout_seconds;
-  bool detach = false;
-  std::string out_dir;
 };
 
 // Checks flag presence, combinations and numbers (usage errors, exit 2).

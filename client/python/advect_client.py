@@ -26,7 +26,7 @@ import numpy as np
 try:
     from advect.v1 import advect_service_pb2 as service_pb2
     from advect.v1 import advect_service_pb2_grpc as service_grpc
-    from advect.v1 import array_pb2, job_pb2, ot_pb2
+    from advect.v1 import array_pb2, exact_ot_pb2 as exact_pb2, job_pb2, ot_pb2
     import health_pb2
     import health_pb2_grpc
 except ImportError as error:  # pragma: no cover - a set-up problem, not a bug
@@ -131,7 +131,10 @@ def code_name(code):
 # --- Run ------------------------------------------------------------------------------------
 
 def run(stub, spec, timeout=None, out=print):
-    """Runs `spec` with Run, prints its events as they stream, returns the EntropicOtResult.
+    """Runs `spec` with Run, prints its events as they stream, returns the typed result.
+
+    The result is the message of the spec's kind (EntropicOtResult for entropic_ot,
+    ExactOtResult for exact_ot, ...).
 
     Raises grpc.RpcError (e.g. INVALID_ARGUMENT for a bad spec) and RuntimeError when the
     job ends without a result (FAILED or CANCELLED).
@@ -141,15 +144,17 @@ def run(stub, spec, timeout=None, out=print):
     for response in stub.Run(service_pb2.RunRequest(spec=spec), timeout=timeout):
         last = response.event
         if last.WhichOneof("kind") == "result":
-            result = last.result.entropic_ot
+            result = getattr(last.result, last.result.WhichOneof("kind"))
         if out:
             out(describe_event(last))
     if result is None:  # the last event is the terminal state change, with the reason
         raise RuntimeError("job ended without a result: " +
                            (describe_event(last) if last else "no events"))
-    if out:
+    if out and spec.WhichOneof("kind") == "entropic_ot":
         out(f"transport cost {result.transport_cost:.12g}, {result.iterations} iterations, "
             f"marginal error {result.marginal_error:.3e}, converged {result.converged}")
+    elif out:
+        out(f"transport cost {result.transport_cost:.12g}")
     return result
 
 

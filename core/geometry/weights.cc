@@ -8,6 +8,8 @@
 namespace advect {
 
 absl::Status CheckFinite(const Eigen::Ref<const Eigen::MatrixXd>& values, absl::string_view field) {
+  // Vectorised pass first; the scan below only runs to name the bad entry.
+  if (values.allFinite()) return absl::OkStatus();
   for (Eigen::Index j = 0; j < values.cols(); ++j) {
     for (Eigen::Index i = 0; i < values.rows(); ++i) {
       if (!std::isfinite(values(i, j))) {
@@ -21,14 +23,12 @@ absl::Status CheckFinite(const Eigen::Ref<const Eigen::MatrixXd>& values, absl::
   return absl::OkStatus();
 }
 
-absl::StatusOr<Eigen::VectorXd> NormalizedWeights(const Eigen::Ref<const Eigen::VectorXd>& weights,
-                                                  Eigen::Index size, absl::string_view field) {
+absl::StatusOr<double> ValidatedWeightTotal(const Eigen::Ref<const Eigen::VectorXd>& weights,
+                                            Eigen::Index size, absl::string_view field) {
   if (size <= 0) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": the measure has no points"));
   }
-  if (weights.size() == 0) {
-    return Eigen::VectorXd::Constant(size, 1.0 / static_cast<double>(size));
-  }
+  if (weights.size() == 0) return static_cast<double>(size);
   if (weights.size() != size) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": expected ", size,
                                                    " weights (one per point), got ",
@@ -46,7 +46,17 @@ absl::StatusOr<Eigen::VectorXd> NormalizedWeights(const Eigen::Ref<const Eigen::
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": weights must have a positive, finite total mass, got ", total));
   }
-  return Eigen::VectorXd(weights / total);
+  return total;
+}
+
+absl::StatusOr<Eigen::VectorXd> NormalizedWeights(const Eigen::Ref<const Eigen::VectorXd>& weights,
+                                                  Eigen::Index size, absl::string_view field) {
+  absl::StatusOr<double> total = ValidatedWeightTotal(weights, size, field);
+  if (!total.ok()) return total.status();
+  if (weights.size() == 0) {
+    return Eigen::VectorXd::Constant(size, 1.0 / static_cast<double>(size));
+  }
+  return Eigen::VectorXd(weights / *total);
 }
 
 }  // namespace advect

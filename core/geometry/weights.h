@@ -16,6 +16,12 @@ namespace advect {
 absl::StatusOr<Eigen::VectorXd> NormalizedWeights(const Eigen::Ref<const Eigen::VectorXd>& weights,
                                                   Eigen::Index size, absl::string_view field);
 
+// The checks of NormalizedWeights without the copy: returns the total mass of
+// `weights` (for callers that divide as they go), or `size` when `weights` is
+// empty (the total of all-ones weights, which such a caller then uses).
+absl::StatusOr<double> ValidatedWeightTotal(const Eigen::Ref<const Eigen::VectorXd>& weights,
+                                            Eigen::Index size, absl::string_view field);
+
 // Checks that every entry of `values` is finite; errors name `field` and the
 // first bad entry (row and column when `cols` > 1).
 absl::Status CheckFinite(const Eigen::Ref<const Eigen::MatrixXd>& values, absl::string_view field);

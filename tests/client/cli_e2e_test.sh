@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "ot sinkhorn" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -203,6 +203,87 @@ pycheck cost_file '
 r = json.load(open(sys.argv[1]))
 assert abs(r["transport_cost"] - float(sys.argv[2])) < 1e-9, (r["transport_cost"], sys.argv[2])
 ' "$TMP/cost_file.out" "$COST"
+
+# ---------------------------------------------------------------- ot exact, 1d, sliced, gaussian
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+rng = np.random.default_rng(7)
+np.save(tmp + "/ex_x.npy", rng.random((30, 2)))
+np.save(tmp + "/ex_y.npy", rng.random((25, 2)))
+np.save(tmp + "/l_x.npy", rng.random(300))
+np.save(tmp + "/l_y.npy", rng.random(200) ** 2)
+np.save(tmp + "/s_x.npy", rng.random((300, 4)))
+np.save(tmp + "/s_y.npy", rng.random((200, 4)) + 0.5)
+d = rng.standard_normal((4, 6)); np.save(tmp + "/dirs.npy", d / np.linalg.norm(d, axis=0))
+np.save(tmp + "/m1.npy", np.array([0.0, 1.0])); np.save(tmp + "/c1.npy", np.diag([4.0, 1.0]))
+np.save(tmp + "/m2.npy", np.array([3.0, 1.0])); np.save(tmp + "/c2.npy", np.diag([1.0, 9.0]))
+EOF
+expect exact 0 "${A[@]}" --json ot exact --x "$TMP/ex_x.npy" --y "$TMP/ex_y.npy" --out "$TMP/exact"
+pycheck exact '
+import ot
+r = json.load(open(sys.argv[1]))
+x, y = np.load(sys.argv[2] + "/ex_x.npy"), np.load(sys.argv[2] + "/ex_y.npy")
+ref = ot.emd2(np.ones(30) / 30, np.ones(25) / 25, ot.dist(x, y), numItermax=10**7)
+assert abs(r["transport_cost"] - ref) < 1e-12, (r["transport_cost"], ref)
+assert r["status"] == "EXACT_OT_STATUS_OPTIMAL", r["status"]
+plan = np.load(sys.argv[3] + "/plan.npy")
+assert plan.shape[1] == 3 and plan.shape[0] <= 30 + 25 - 1, plan.shape
+assert abs(plan[:, 2].sum() - 1) < 1e-12
+assert np.load(sys.argv[3] + "/f.npy").shape == (30,)
+' "$TMP/exact.out" "$TMP" "$TMP/exact"
+expect exact_text 0 "${A[@]}" ot exact --x "$TMP/ex_x.npy" --y "$TMP/ex_y.npy" --max-iter 2
+grep -q "^status  *iteration limit" "$TMP/exact_text.out" ||
+  fail "exact_text: a stopped solve does not say so: $(cat "$TMP/exact_text.out")"
+expect_error exact_bad_iter 2 "--max-iter" "${A[@]}" ot exact \
+  --x "$TMP/ex_x.npy" --y "$TMP/ex_y.npy" --max-iter -1
+
+expect one_d_ot 0 "${A[@]}" --json ot 1d --x "$TMP/l_x.npy" --y "$TMP/l_y.npy" --p 1
+pycheck one_d_ot '
+import ot
+r = json.load(open(sys.argv[1]))
+ref = ot.wasserstein_1d(np.load(sys.argv[2] + "/l_x.npy"), np.load(sys.argv[2] + "/l_y.npy"), p=1)
+assert abs(r["transport_cost"] - ref) < 1e-12, (r["transport_cost"], ref)
+' "$TMP/one_d_ot.out" "$TMP"
+expect_error one_d_2d 3 "ot 1d needs points on the line" "${A[@]}" ot 1d --x "$TMP/ex_x.npy" \
+  --y "$TMP/l_y.npy"
+expect_error one_d_p 4 "spec.ot_1d.p" "${A[@]}" ot 1d --x "$TMP/l_x.npy" --y "$TMP/l_y.npy" --p -2
+
+expect sliced 0 "${A[@]}" --json ot sliced --x "$TMP/s_x.npy" --y "$TMP/s_y.npy" \
+  --directions "$TMP/dirs.npy" --out "$TMP/sliced"
+pycheck sliced '
+import ot
+r = json.load(open(sys.argv[1]))
+x, y, d = (np.load(sys.argv[2] + f) for f in ("/s_x.npy", "/s_y.npy", "/dirs.npy"))
+ref = np.mean([ot.wasserstein_1d(x @ d[:, k], y @ d[:, k], p=2) for k in range(6)])
+assert abs(r["transport_cost"] - ref) < 1e-12 * max(1, ref), (r["transport_cost"], ref)
+assert np.load(sys.argv[3] + "/directions.npy").shape == (4, 6)
+assert np.load(sys.argv[3] + "/per_direction.npy").shape == (6,)
+' "$TMP/sliced.out" "$TMP" "$TMP/sliced"
+expect sliced_seed1 0 "${A[@]}" --json ot sliced --x "$TMP/s_x.npy" --y "$TMP/s_y.npy" \
+  --num-directions 7 --seed 3
+expect sliced_seed2 0 "${A[@]}" --json ot sliced --x "$TMP/s_x.npy" --y "$TMP/s_y.npy" \
+  --num-directions 7 --seed 3
+cmp -s "$TMP/sliced_seed1.out" "$TMP/sliced_seed2.out" || fail "sliced: same seed, other result"
+expect_error sliced_both 2 "--directions" "${A[@]}" ot sliced --x "$TMP/s_x.npy" \
+  --y "$TMP/s_y.npy" --directions "$TMP/dirs.npy" --seed 1
+
+expect gaussian 0 "${A[@]}" --json ot gaussian --mean1 "$TMP/m1.npy" --cov1 "$TMP/c1.npy" \
+  --mean2 "$TMP/m2.npy" --cov2 "$TMP/c2.npy" --interpolate 0.5 --out "$TMP/gauss"
+pycheck gaussian '
+r = json.load(open(sys.argv[1]))
+assert abs(r["transport_cost"] - 14.0) < 1e-12, r["transport_cost"]
+A = np.load(sys.argv[2] + "/map_matrix.npy")
+assert np.allclose(A, np.diag([0.5, 3.0]), atol=1e-12), A
+assert len(r["interpolation"]) == 1
+' "$TMP/gaussian.out" "$TMP/gauss"
+expect gaussian_clouds 0 "${A[@]}" ot gaussian --x "$TMP/s_x.npy" --y "$TMP/s_y.npy" --reg 1e-6
+grep -q "^transport cost " "$TMP/gaussian_clouds.out" || fail "gaussian_clouds: no transport cost"
+expect_error gaussian_mixed 2 "not both" "${A[@]}" ot gaussian --x "$TMP/s_x.npy" \
+  --mean1 "$TMP/m1.npy"
+expect_error gaussian_cov 3 "--cov2" "${A[@]}" ot gaussian --mean1 "$TMP/m1.npy" \
+  --cov1 "$TMP/c1.npy" --mean2 "$TMP/m2.npy" --cov2 "$TMP/ex_x.npy"
 
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach

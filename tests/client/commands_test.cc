@@ -182,7 +182,7 @@ class CommandsTest : public testing::Test {
 };
 
 TEST_F(CommandsTest, RunPrintsTheSummary) {
-  ASSERT_TRUE(RunOtSinkhorn(context_, SinkhornFlags()).ok());
+  ASSERT_TRUE(RunOtCommand(context_, "sinkhorn", SinkhornFlags()).ok());
   const std::string out = ReadAll(out_);
   EXPECT_NE(out.find("transport cost  0.5"), std::string::npos) << out;
   EXPECT_NE(out.find("job id          job-7"), std::string::npos) << out;
@@ -193,7 +193,7 @@ TEST_F(CommandsTest, RunPrintsTheSummary) {
 
 TEST_F(CommandsTest, RunJsonPrintsOnlyTheResult) {
   context_.globals.json = true;
-  ASSERT_TRUE(RunOtSinkhorn(context_, SinkhornFlags()).ok());
+  ASSERT_TRUE(RunOtCommand(context_, "sinkhorn", SinkhornFlags()).ok());
   const std::string out = ReadAll(out_);
   EXPECT_EQ(out.rfind("{\"transport_cost\":0.5", 0), 0u) << out;
   EXPECT_EQ(out.find('\n'), out.size() - 1);
@@ -201,24 +201,24 @@ TEST_F(CommandsTest, RunJsonPrintsOnlyTheResult) {
 
 TEST_F(CommandsTest, RunOutcomesMapToExitCodes) {
   service_.mode = "fail";
-  absl::Status failed = RunOtSinkhorn(context_, SinkhornFlags());
+  absl::Status failed = RunOtCommand(context_, "sinkhorn", SinkhornFlags());
   EXPECT_EQ(ExitCodeOf(failed), kExitJobFailed);
   EXPECT_EQ(ErrorLine(failed), "error: job job-7 failed: DEADLINE_EXCEEDED: stopped");
   service_.mode = "cancel";
-  EXPECT_EQ(ExitCodeOf(RunOtSinkhorn(context_, SinkhornFlags())), kExitJobFailed);
+  EXPECT_EQ(ExitCodeOf(RunOtCommand(context_, "sinkhorn", SinkhornFlags())), kExitJobFailed);
   service_.mode = "invalid";
-  absl::Status invalid = RunOtSinkhorn(context_, SinkhornFlags());
+  absl::Status invalid = RunOtCommand(context_, "sinkhorn", SinkhornFlags());
   EXPECT_EQ(ExitCodeOf(invalid), kExitRpc);
   EXPECT_EQ(ErrorLine(invalid), "error: INVALID_ARGUMENT: epsilon: bad");
   service_.mode = "no_result";
-  EXPECT_EQ(ExitCodeOf(RunOtSinkhorn(context_, SinkhornFlags())), kExitRpc);
+  EXPECT_EQ(ExitCodeOf(RunOtCommand(context_, "sinkhorn", SinkhornFlags())), kExitRpc);
 }
 
 TEST_F(CommandsTest, DetachPrintsTheIdAndSendsTheTimeout) {
   ParsedFlags flags = SinkhornFlags();
   flags.values["detach"] = "";
   flags.values["timeout"] = "1.5";
-  ASSERT_TRUE(RunOtSinkhorn(context_, flags).ok());
+  ASSERT_TRUE(RunOtCommand(context_, "sinkhorn", flags).ok());
   EXPECT_EQ(ReadAll(out_), "job-7\n");
   EXPECT_EQ(service_.last_submit.timeout().seconds(), 1);
   EXPECT_EQ(service_.last_submit.timeout().nanos(), 500000000);

@@ -84,9 +84,9 @@ TEST(SinkhornOptions, Numbers) {
   EXPECT_EQ(o->max_iterations, 50);
   EXPECT_TRUE(o->epsilon_scaling);
   EXPECT_EQ(o->epsilon_decay, 0.7);
-  EXPECT_EQ(o->frame_every, 5);
-  EXPECT_EQ(o->max_frames, 3);
-  EXPECT_EQ(o->timeout_seconds, 2.5);
+  EXPECT_EQ(o->run.frame_every, 5);
+  EXPECT_EQ(o->run.max_frames, 3);
+  EXPECT_EQ(o->run.timeout_seconds, 2.5);
   for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
            {"epsilon", "abc"}, {"tol", "x"}, {"max-iter", "1.5"}, {"max-iter", "-3"},
            {"frame-every", "q"}, {"timeout", "0"}, {"timeout", "-1"}}) {
@@ -116,14 +116,14 @@ TEST(BuildJobSpec, PointsWeightsAndCost) {
   x << 0, 0, 1, 0, 0, 1;
   y << 1, 1, 2, 2;
   SinkhornOptions o;
-  o.x = WriteArray("x.npy", 2, x);
-  o.y = WriteArray("y.npy", 2, y);
-  o.a = WriteArray("a.npy", 1, Eigen::Vector3d(1, 2, 3));
-  o.cost = *ParseCost("power:3");
+  o.measures.x = WriteArray("x.npy", 2, x);
+  o.measures.y = WriteArray("y.npy", 2, y);
+  o.measures.a = WriteArray("a.npy", 1, Eigen::Vector3d(1, 2, 3));
+  o.measures.cost = *ParseCost("power:3");
   o.epsilon = 0.1;
   o.plan = true;
   o.epsilon_scaling = true;
-  o.frame_every = 2;
+  o.run.frame_every = 2;
   auto spec = BuildJobSpec(o);
   ASSERT_TRUE(spec.ok()) << spec.status();
   const v1::EntropicOtSpec& ot = spec->entropic_ot();
@@ -144,8 +144,8 @@ TEST(BuildJobSpec, PointsWeightsAndCost) {
 
 TEST(BuildJobSpec, OneDimensionalPointsAreDimensionOne) {
   SinkhornOptions o;
-  o.x = WriteArray("x1.npy", 1, Eigen::Vector3d(0, 1, 2));
-  o.y = WriteArray("y1.npy", 1, Eigen::Vector2d(0, 5));
+  o.measures.x = WriteArray("x1.npy", 1, Eigen::Vector3d(0, 1, 2));
+  o.measures.y = WriteArray("y1.npy", 1, Eigen::Vector2d(0, 5));
   o.epsilon = 1;
   auto spec = BuildJobSpec(o);
   ASSERT_TRUE(spec.ok()) << spec.status();
@@ -155,8 +155,8 @@ TEST(BuildJobSpec, OneDimensionalPointsAreDimensionOne) {
 
 TEST(BuildJobSpec, CostMatrix) {
   SinkhornOptions o;
-  o.cost.file = WriteArray("c.npy", 2, Eigen::MatrixXd::Ones(2, 4));
-  o.b = WriteArray("b4.npy", 1, Eigen::Vector4d(1, 1, 1, 1));
+  o.measures.cost.file = WriteArray("c.npy", 2, Eigen::MatrixXd::Ones(2, 4));
+  o.measures.b = WriteArray("b4.npy", 1, Eigen::Vector4d(1, 1, 1, 1));
   o.epsilon = 1;
   auto spec = BuildJobSpec(o);
   ASSERT_TRUE(spec.ok()) << spec.status();
@@ -169,8 +169,8 @@ TEST(BuildJobSpec, CostMatrix) {
 TEST(BuildJobSpec, InputErrorsNameTheFlagAndFile) {
   SinkhornOptions o;
   o.epsilon = 1;
-  o.x = Temp("does_not_exist.npy");
-  o.y = WriteArray("y2.npy", 2, Eigen::MatrixXd::Ones(2, 2));
+  o.measures.x = Temp("does_not_exist.npy");
+  o.measures.y = WriteArray("y2.npy", 2, Eigen::MatrixXd::Ones(2, 2));
   auto missing = BuildJobSpec(o);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(Code(missing.status()), kExitInput);
@@ -179,37 +179,37 @@ TEST(BuildJobSpec, InputErrorsNameTheFlagAndFile) {
 
   const std::string garbage = Temp("garbage.npy");
   std::ofstream(garbage) << "this is not numpy";
-  o.x = garbage;
+  o.measures.x = garbage;
   EXPECT_EQ(Code(BuildJobSpec(o).status()), kExitInput);
 
   // Dimension mismatch between x and y.
-  o.x = WriteArray("x3.npy", 2, Eigen::MatrixXd::Ones(2, 3));
+  o.measures.x = WriteArray("x3.npy", 2, Eigen::MatrixXd::Ones(2, 3));
   auto dims = BuildJobSpec(o);
   EXPECT_EQ(Code(dims.status()), kExitInput);
   EXPECT_NE(dims.status().message().find("dimension"), std::string::npos);
 
   // Weights of the wrong length or shape.
-  o.x = WriteArray("x4.npy", 2, Eigen::MatrixXd::Ones(2, 2));
-  o.a = WriteArray("a3.npy", 1, Eigen::Vector3d(1, 1, 1));
+  o.measures.x = WriteArray("x4.npy", 2, Eigen::MatrixXd::Ones(2, 2));
+  o.measures.a = WriteArray("a3.npy", 1, Eigen::Vector3d(1, 1, 1));
   auto count = BuildJobSpec(o);
   EXPECT_EQ(Code(count.status()), kExitInput);
   EXPECT_NE(count.status().message().find("--a"), std::string::npos);
-  o.a = WriteArray("a22.npy", 2, Eigen::MatrixXd::Ones(2, 2));
+  o.measures.a = WriteArray("a22.npy", 2, Eigen::MatrixXd::Ones(2, 2));
   EXPECT_EQ(Code(BuildJobSpec(o).status()), kExitInput);
 
   // NaN in points.
-  o.a.clear();
+  o.measures.a.clear();
   Eigen::MatrixXd with_nan = Eigen::MatrixXd::Ones(2, 2);
   with_nan(1, 1) = std::nan("");
-  o.x = WriteArray("xnan.npy", 2, with_nan);
+  o.measures.x = WriteArray("xnan.npy", 2, with_nan);
   EXPECT_EQ(Code(BuildJobSpec(o).status()), kExitInput);
 
   // A 1-D cost matrix, and a cost keyword typo.
   SinkhornOptions c;
   c.epsilon = 1;
-  c.cost.file = WriteArray("c1.npy", 1, Eigen::Vector2d(1, 2));
+  c.measures.cost.file = WriteArray("c1.npy", 1, Eigen::Vector2d(1, 2));
   EXPECT_EQ(Code(BuildJobSpec(c).status()), kExitInput);
-  c.cost.file = "sqeuclidian";
+  c.measures.cost.file = "sqeuclidian";
   auto typo = BuildJobSpec(c);
   EXPECT_EQ(Code(typo.status()), kExitInput);
   EXPECT_NE(typo.status().message().find("not one of"), std::string::npos);

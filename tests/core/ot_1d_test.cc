@@ -134,3 +134,44 @@ TEST(Ot1dTest, HonoursAStopRequest) {
 
 }  // namespace
 }  // namespace advect
+
+namespace advect {
+namespace {
+
+// Two threads sort the two sides at once; the answer keeps its bits.
+TEST(Ot1dThreadsTest, TwoThreadsGiveTheSameBits) {
+  const Eigen::Index n = 200'000;
+  const VectorXd x = testing::UniformPoints(n, 1, 1).col(0);
+  const VectorXd y = testing::UniformPoints(n - 1, 1, 2).col(0).array().square();
+  const VectorXd a = testing::UniformPoints(n, 1, 3).col(0);
+  for (bool weighted : {false, true}) {
+    const VectorXd w = weighted ? a : VectorXd();
+    absl::StatusOr<Ot1dOutput> one = SolveOt1d(x, y, w, VectorXd(), Ot1dOptions{2.0, 1});
+    absl::StatusOr<Ot1dOutput> two = SolveOt1d(x, y, w, VectorXd(), Ot1dOptions{2.0, 2});
+    ASSERT_TRUE(one.ok() && two.ok());
+    EXPECT_EQ(one->transport_cost, two->transport_cost) << weighted;
+  }
+  absl::StatusOr<Ot1dOutput> bad = SolveOt1d(x, y, VectorXd(), VectorXd(), Ot1dOptions{2.0, 0});
+  EXPECT_EQ(bad.status().message(), "num_threads: must be >= 1, got 0");
+}
+
+// The stop lands mid-sort (after a few polls), on either thread count.
+TEST(Ot1dThreadsTest, StopMidSortGivesCancelled) {
+  class StopAfter : public Observer {
+   public:
+    bool StopRequested() const override { return ++calls_ > 3; }
+
+   private:
+    mutable int calls_ = 0;
+  };
+  const VectorXd x = testing::UniformPoints(1'000'000, 1, 4).col(0);
+  for (int threads : {1, 2}) {
+    StopAfter stop;
+    absl::StatusOr<Ot1dOutput> out =
+        SolveOt1d(x, x, VectorXd(), VectorXd(), Ot1dOptions{1.0, threads}, stop);
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kCancelled) << threads;
+  }
+}
+
+}  // namespace
+}  // namespace advect

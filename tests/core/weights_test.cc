@@ -108,3 +108,21 @@ TEST(CheckFiniteTest, NamesTheFieldAndTheEntry) {
 
 }  // namespace
 }  // namespace advect
+
+namespace advect {
+namespace {
+
+TEST(ValidatedWeightTotalTest, ReturnsTheTotalOrTheCount) {
+  const Eigen::VectorXd w = (Eigen::VectorXd(3) << 1.0, 2.0, 0.5).finished();
+  absl::StatusOr<double> total = ValidatedWeightTotal(w, 3, "a");
+  ASSERT_TRUE(total.ok());
+  EXPECT_EQ(*total, 3.5);
+  absl::StatusOr<double> uniform = ValidatedWeightTotal(Eigen::VectorXd(), 4, "b");
+  ASSERT_TRUE(uniform.ok());
+  EXPECT_EQ(*uniform, 4.0);
+  EXPECT_EQ(ValidatedWeightTotal(-w, 3, "a").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace advect

@@ -164,6 +164,28 @@ class PythonClientTest(unittest.TestCase):
         np.testing.assert_allclose(ac.from_matrix(result.plan), rebuilt, rtol=1e-9, atol=1e-15)
         self.assertAlmostEqual(result.dual_objective, float(f @ a + g @ b), delta=1e-10)
 
+    # (2b) exact OT vs POT's network simplex, non-uniform weights, n != m
+    def test_exact_ot_matches_pot_emd(self):
+        x, y, a, b = random_problem(70, 45, 3, seed=13)
+        spec = job_pb2.JobSpec(exact_ot=ac.exact_pb2.ExactOtSpec(
+            x=ac.to_matrix(x), y=ac.to_matrix(y), a=a.tolist(), b=b.tolist()))
+        result = self.quiet_run(spec)
+        M = ot.dist(x, y)
+        expected = float(ot.emd2(a, b, M, numItermax=10**7))
+        self.assertLess(abs(result.transport_cost - expected), 1e-12 * expected,
+                        f"advect {result.transport_cost!r} vs POT {expected!r}")
+        self.assertEqual(result.status, ac.exact_pb2.EXACT_OT_STATUS_OPTIMAL)
+        plan = np.zeros((70, 45))
+        plan[list(result.plan.row_indices), list(result.plan.col_indices)] = result.plan.values
+        self.assertLessEqual(len(result.plan.values), 70 + 45 - 1)
+        np.testing.assert_allclose(plan.sum(axis=1), a, rtol=0, atol=1e-14)
+        np.testing.assert_allclose(plan.sum(axis=0), b, rtol=0, atol=1e-14)
+        # Complementary slackness of the potentials, in units of max C.
+        f, g = np.asarray(result.f), np.asarray(result.g)
+        reduced = M - f[:, None] - g[None, :]
+        self.assertGreater(reduced.min(), -1e-12 * M.max())
+        self.assertLess(np.abs(reduced[plan > 0]).max(), 1e-12 * M.max())
+
     # (3) validation: INVALID_ARGUMENT naming the field
     def test_negative_epsilon_is_invalid_argument_naming_the_field(self):
         x, y, a, b = random_problem(5, 4, 2, seed=1)

@@ -1,0 +1,397 @@
+// The OT job kinds beyond entropic_ot through the service: each result is the
+// core solver's answer bit for bit, and bad input is refused naming the field.
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/geometry/weights.h"
+#include "core/solvers/gaussian.h"
+#include "core/solvers/network_simplex.h"
+#include "core/solvers/ot_1d.h"
+#include "core/solvers/sliced.h"
+#include "server/matrix_convert.h"
+#include "tests/server/test_server.h"
+
+namespace advect::testing {
+namespace {
+
+class OtKindsTest : public ServerTest {
+ protected:
+  void SetUp() override { StartServer(); }
+
+  v1::JobResult RunOk(const v1::JobSpec& spec) {
+    grpc::Status status;
+    std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::JobEvent& e : events) {
+      if (e.has_result()) return e.result();
+    }
+    ADD_FAILURE() << "no result event";
+    return {};
+  }
+
+  // The status of a Run of `spec` that must be refused before it is queued.
+  grpc::Status RunRefused(const v1::JobSpec& spec) {
+    grpc::Status status;
+    std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+    EXPECT_TRUE(events.empty()) << "a refused job must not stream events";
+    return status;
+  }
+
+  void ExpectInvalid(const v1::JobSpec& spec, const std::string& message) {
+    grpc::Status status = RunRefused(spec);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find(message), std::string::npos)
+        << "got: " << status.error_message() << "\nwant: " << message;
+  }
+};
+
+std::vector<double> Values(const v1::Matrix& m) { return {m.values().begin(), m.values().end()}; }
+
+// --- ot_1d ---
+
+v1::JobSpec Ot1dSpec() {
+  v1::JobSpec spec;
+  v1::Ot1dSpec* s = spec.mutable_ot_1d();
+  for (double v : Values(RandomPoints(50, 1, 5))) s->add_x(v);
+  for (double v : Values(RandomPoints(40, 1, 6))) s->add_y(v * v);
+  for (int i = 0; i < 50; ++i) s->add_a(1.0 + i % 3);
+  return spec;
+}
+
+TEST_F(OtKindsTest, Ot1dIsTheCoreAnswer) {
+  for (double p : {0.0, 1.0, 1.5}) {
+    v1::JobSpec spec = Ot1dSpec();
+    spec.mutable_ot_1d()->set_p(p);
+    const v1::JobResult result = RunOk(spec);
+    ASSERT_TRUE(result.has_ot_1d());
+    const v1::Ot1dSpec& s = spec.ot_1d();
+    // The server checks and normalises the weights before the solver sees them.
+    const Eigen::VectorXd a = *NormalizedWeights(server::FromProto(s.a()), s.x_size(), "a");
+    const Eigen::VectorXd b = *NormalizedWeights(Eigen::VectorXd(), s.y_size(), "b");
+    absl::StatusOr<Ot1dOutput> expected = SolveOt1d(
+        server::FromProto(s.x()), server::FromProto(s.y()), a, b, p == 0.0 ? 2.0 : p);
+    ASSERT_TRUE(expected.ok());
+    EXPECT_EQ(result.ot_1d().transport_cost(), expected->transport_cost) << "p = " << p;
+    EXPECT_GT(result.ot_1d().transport_cost(), 0.0);
+  }
+}
+
+TEST_F(OtKindsTest, Ot1dRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::Ot1dSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::Ot1dSpec* s) { s->clear_x(); }, "spec.ot_1d.x: required"},
+      {[](v1::Ot1dSpec* s) { s->clear_y(); }, "spec.ot_1d.y: required"},
+      {[](v1::Ot1dSpec* s) { s->set_x(3, std::nan("")); }, "spec.ot_1d.x: "},
+      {[](v1::Ot1dSpec* s) { s->set_y(0, INFINITY); }, "spec.ot_1d.y: "},
+      {[](v1::Ot1dSpec* s) { s->add_a(1.0); }, "spec.ot_1d.a: "},
+      {[](v1::Ot1dSpec* s) { s->set_a(0, -1.0); }, "spec.ot_1d.a: "},
+      {[](v1::Ot1dSpec* s) { s->add_b(1.0); }, "spec.ot_1d.b: "},
+      {[](v1::Ot1dSpec* s) { s->set_p(-1.0); }, "spec.ot_1d.p: must be finite and > 0"},
+      {[](v1::Ot1dSpec* s) { s->set_p(NAN); }, "spec.ot_1d.p: must be finite and > 0"},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = Ot1dSpec();
+    c.mutate(spec.mutable_ot_1d());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
+TEST_F(OtKindsTest, Ot1dSizeLimitIsExplicit) {
+  server::ServerOptions options = TestOptions();
+  options.limits.max_points_1d = 30;
+  server_->Shutdown(milliseconds(0));
+  StartServer(options);
+  ExpectInvalid(Ot1dSpec(), "spec.ot_1d.x: 50 points exceed the server limit of 30 (advectd --max-points-1d)");
+}
+
+TEST_F(OtKindsTest, Ot1dRefusesFrames) {
+  v1::JobSpec spec = Ot1dSpec();
+  spec.set_frame_every(1);
+  ExpectInvalid(spec, "spec.frame_every: this ot_1d job has no positions to show");
+}
+
+
+// --- exact_ot ---
+
+v1::JobSpec ExactSpec(int n = 40, int m = 30) {
+  v1::JobSpec spec;
+  v1::ExactOtSpec* s = spec.mutable_exact_ot();
+  *s->mutable_x() = RandomPoints(n, 2, 7);
+  *s->mutable_y() = RandomPoints(m, 2, 8);
+  for (int i = 0; i < n; ++i) s->add_a(1.0 + i % 4);
+  return spec;
+}
+
+TEST_F(OtKindsTest, ExactOtIsTheCoreAnswerWithASparsePlan) {
+  const v1::JobSpec spec = ExactSpec();
+  const v1::JobResult result = RunOk(spec);
+  ASSERT_TRUE(result.has_exact_ot());
+  const v1::ExactOtResult& r = result.exact_ot();
+  const v1::ExactOtSpec& s = spec.exact_ot();
+  const Eigen::VectorXd a = *NormalizedWeights(server::FromProto(s.a()), 40, "a");
+  const Eigen::VectorXd b = *NormalizedWeights(Eigen::VectorXd(), 30, "b");
+  absl::StatusOr<ExactOtOutput> expected =
+      SolveExactOtFromPoints(*server::FromProto(s.x(), "x"), *server::FromProto(s.y(), "y"), a,
+                             b, GroundCost{}, ExactOtOptions{});
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  EXPECT_EQ(r.transport_cost(), expected->transport_cost);
+  EXPECT_EQ(r.status(), v1::EXACT_OT_STATUS_OPTIMAL);
+  EXPECT_EQ(r.f_size(), 40);
+  EXPECT_EQ(r.g_size(), 30);
+  EXPECT_NEAR(r.dual_objective(), r.transport_cost(), 1e-12);
+  ASSERT_EQ(r.plan().rows(), 40);
+  ASSERT_EQ(r.plan().cols(), 30);
+  ASSERT_LE(r.plan().values_size(), 40 + 30 - 1);
+  ASSERT_EQ(r.plan().row_indices_size(), r.plan().values_size());
+  ASSERT_EQ(r.plan().col_indices_size(), r.plan().values_size());
+  // The sparse plan's marginals are a and b.
+  Eigen::VectorXd rows = Eigen::VectorXd::Zero(40), cols = Eigen::VectorXd::Zero(30);
+  double cost = 0.0;
+  const Eigen::MatrixXd x = *server::FromProto(s.x(), "x");
+  const Eigen::MatrixXd y = *server::FromProto(s.y(), "y");
+  for (int e = 0; e < r.plan().values_size(); ++e) {
+    const int i = r.plan().row_indices(e), j = r.plan().col_indices(e);
+    rows[i] += r.plan().values(e);
+    cols[j] += r.plan().values(e);
+    cost += r.plan().values(e) * (x.row(i) - y.row(j)).squaredNorm();
+  }
+  EXPECT_LT((rows - a).lpNorm<1>(), 1e-14);
+  EXPECT_LT((cols - b).lpNorm<1>(), 1e-14);
+  EXPECT_NEAR(cost, r.transport_cost(), 1e-14);
+}
+
+TEST_F(OtKindsTest, ExactOtCostMatrixAndIterationLimit) {
+  v1::JobSpec spec;
+  v1::ExactOtSpec* s = spec.mutable_exact_ot();
+  // Assignment with an obvious optimum: the anti-diagonal costs 0.
+  s->mutable_cost_matrix()->set_rows(3);
+  s->mutable_cost_matrix()->set_cols(3);
+  for (double v : {5.0, 4.0, 0.0, 3.0, 0.0, 2.0, 0.0, 1.0, 6.0}) s->mutable_cost_matrix()->add_values(v);
+  v1::JobResult result = RunOk(spec);
+  EXPECT_EQ(result.exact_ot().transport_cost(), 0.0);
+  EXPECT_EQ(result.exact_ot().status(), v1::EXACT_OT_STATUS_OPTIMAL);
+
+  // A limit of one pivot on a larger problem is reported as NOT optimal.
+  v1::JobSpec limited = ExactSpec(60, 60);
+  limited.mutable_exact_ot()->set_max_iterations(1);
+  result = RunOk(limited);
+  EXPECT_EQ(result.exact_ot().status(), v1::EXACT_OT_STATUS_ITERATION_LIMIT);
+  EXPECT_EQ(result.exact_ot().iterations(), 1);
+  const v1::JobResult optimal = RunOk(ExactSpec(60, 60));
+  EXPECT_GT(result.exact_ot().transport_cost(), optimal.exact_ot().transport_cost());
+}
+
+TEST_F(OtKindsTest, ExactOtRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::ExactOtSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::ExactOtSpec* s) { s->clear_x(); }, "spec.exact_ot.x: required"},
+      {[](v1::ExactOtSpec* s) { s->mutable_y()->set_values(0, NAN); }, "spec.exact_ot.y: "},
+      {[](v1::ExactOtSpec* s) { s->add_a(1.0); }, "spec.exact_ot.a: "},
+      {[](v1::ExactOtSpec* s) { s->set_max_iterations(-1); }, "spec.exact_ot.max_iterations: "},
+      {[](v1::ExactOtSpec* s) {
+         s->mutable_cost()->set_kind(v1::COST_KIND_POWER);
+         s->mutable_cost()->set_p(-2);
+       },
+       "spec.exact_ot.cost.p: "},
+      {[](v1::ExactOtSpec* s) {
+         s->mutable_cost_matrix()->set_rows(1);
+         s->mutable_cost_matrix()->set_cols(1);
+         s->mutable_cost_matrix()->add_values(0);
+       },
+       "spec.exact_ot.cost_matrix: give either cost_matrix or the points"},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = ExactSpec();
+    c.mutate(spec.mutable_exact_ot());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
+// --- sliced_ot ---
+
+v1::JobSpec SlicedSpec() {
+  v1::JobSpec spec;
+  v1::SlicedOtSpec* s = spec.mutable_sliced_ot();
+  *s->mutable_x() = RandomPoints(200, 3, 9);
+  *s->mutable_y() = RandomPoints(150, 3, 10);
+  s->set_num_directions(20);
+  s->set_seed(42);
+  return spec;
+}
+
+TEST_F(OtKindsTest, SlicedOtIsTheCoreAnswerAndReproducible) {
+  const v1::JobSpec spec = SlicedSpec();
+  const v1::JobResult first = RunOk(spec);
+  const v1::JobResult second = RunOk(spec);
+  ASSERT_TRUE(first.has_sliced_ot());
+  EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
+  const v1::SlicedOtResult& r = first.sliced_ot();
+  EXPECT_EQ(r.per_direction_size(), 20);
+  EXPECT_EQ(r.directions().rows(), 3);
+  EXPECT_EQ(r.directions().cols(), 20);
+
+  const v1::SlicedOtSpec& s = spec.sliced_ot();
+  SlicedOptions options;
+  options.num_directions = 20;
+  options.seed = 42;
+  absl::StatusOr<SlicedOutput> expected = SolveSliced(
+      *server::FromProto(s.x(), "x"), *server::FromProto(s.y(), "y"),
+      *NormalizedWeights(Eigen::VectorXd(), 200, "a"), *NormalizedWeights(Eigen::VectorXd(), 150, "b"),
+      options);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  EXPECT_EQ(r.transport_cost(), expected->transport_cost);
+
+  // Given directions: the result uses exactly them.
+  v1::JobSpec given = spec;
+  *given.mutable_sliced_ot()->mutable_directions() = r.directions();
+  given.mutable_sliced_ot()->clear_seed();
+  given.mutable_sliced_ot()->clear_num_directions();
+  EXPECT_EQ(RunOk(given).sliced_ot().transport_cost(), r.transport_cost());
+  // Another seed gives other directions.
+  v1::JobSpec other = spec;
+  other.mutable_sliced_ot()->set_seed(43);
+  EXPECT_NE(RunOk(other).sliced_ot().transport_cost(), r.transport_cost());
+}
+
+TEST_F(OtKindsTest, SlicedOtRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::SlicedOtSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::SlicedOtSpec* s) { s->clear_y(); }, "spec.sliced_ot.y: required"},
+      {[](v1::SlicedOtSpec* s) { s->set_p(-1); }, "spec.sliced_ot.p: "},
+      {[](v1::SlicedOtSpec* s) { s->set_num_directions(-3); }, "spec.sliced_ot.num_directions: "},
+      {[](v1::SlicedOtSpec* s) { s->set_num_directions(20000); },
+       "spec.sliced_ot.num_directions: 20000 directions exceed the server limit of 10000"},
+      {[](v1::SlicedOtSpec* s) {
+         v1::Matrix* d = s->mutable_directions();
+         d->set_rows(3);
+         d->set_cols(1);
+         for (double v : {1.0, 1.0, 0.0}) d->add_values(v);  // not a unit vector
+       },
+       "spec.sliced_ot.directions: "},
+      {[](v1::SlicedOtSpec* s) {
+         v1::Matrix* d = s->mutable_directions();
+         d->set_rows(2);
+         d->set_cols(1);
+         for (double v : {1.0, 0.0}) d->add_values(v);  // wrong dimension
+       },
+       "spec.sliced_ot.directions: "},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = SlicedSpec();
+    c.mutate(spec.mutable_sliced_ot());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
+// --- gaussian_ot ---
+
+void SetGaussian(v1::GaussianMeasure* g, std::vector<double> mean, std::vector<double> cov) {
+  for (double v : mean) g->add_mean(v);
+  const int d = static_cast<int>(mean.size());
+  g->mutable_cov()->set_rows(d);
+  g->mutable_cov()->set_cols(d);
+  for (double v : cov) g->mutable_cov()->add_values(v);
+}
+
+TEST_F(OtKindsTest, GaussianOtClosedFormMapAndInterpolation) {
+  v1::JobSpec spec;
+  v1::GaussianOtSpec* s = spec.mutable_gaussian_ot();
+  // Diagonal covariances commute: W2^2 = |m1-m2|^2 + sum (sqrt(s1) - sqrt(s2))^2.
+  SetGaussian(s->mutable_source(), {0.0, 1.0}, {4.0, 0.0, 0.0, 1.0});
+  SetGaussian(s->mutable_target(), {3.0, 1.0}, {1.0, 0.0, 0.0, 9.0});
+  s->add_interpolation_times(0.0);
+  s->add_interpolation_times(0.5);
+  const v1::GaussianOtResult r = RunOk(spec).gaussian_ot();
+  EXPECT_NEAR(r.transport_cost(), 9.0 + 1.0 + 4.0, 1e-12);
+  ASSERT_EQ(r.map_matrix().values_size(), 4);
+  EXPECT_NEAR(r.map_matrix().values(0), 0.5, 1e-12);  // sqrt(1/4)
+  EXPECT_NEAR(r.map_matrix().values(3), 3.0, 1e-12);  // sqrt(9/1)
+  ASSERT_EQ(r.interpolation_size(), 2);
+  EXPECT_NEAR(r.interpolation(1).mean(0), 1.5, 1e-12);
+  EXPECT_NEAR(r.interpolation(1).cov().values(0), 2.25, 1e-12);  // ((2 + 1) / 2)^2
+  EXPECT_NEAR(r.interpolation(0).cov().values(3), 1.0, 1e-12);
+}
+
+TEST_F(OtKindsTest, GaussianOtFromCloudsUsesTheirMoments) {
+  v1::JobSpec spec;
+  v1::GaussianOtSpec* s = spec.mutable_gaussian_ot();
+  *s->mutable_x() = RandomPoints(500, 2, 11);
+  *s->mutable_y() = RandomPoints(400, 2, 12);
+  s->set_regularization(1e-6);
+  const v1::GaussianOtResult r = RunOk(spec).gaussian_ot();
+  const Eigen::MatrixXd x = *server::FromProto(s->x(), "x");
+  absl::StatusOr<Gaussian> g1 = EmpiricalGaussian(x, Eigen::VectorXd(), 1e-6, "x");
+  ASSERT_TRUE(g1.ok());
+  EXPECT_NEAR(r.source().mean(0), g1->mean[0], 1e-15);
+  EXPECT_NEAR(r.source().cov().values(1), g1->cov(0, 1), 1e-15);
+  EXPECT_GT(r.transport_cost(), 0.0);
+}
+
+TEST_F(OtKindsTest, GaussianOtRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::GaussianOtSpec*)> mutate;
+    std::string message;
+  };
+  const auto base = [](v1::GaussianOtSpec* s) {
+    SetGaussian(s->mutable_source(), {0.0, 0.0}, {1.0, 0.0, 0.0, 1.0});
+    SetGaussian(s->mutable_target(), {1.0, 0.0}, {2.0, 0.0, 0.0, 1.0});
+  };
+  const std::vector<Case> cases = {
+      {[](v1::GaussianOtSpec* s) { s->clear_source(); s->clear_target(); },
+       "spec.gaussian_ot.source: required"},
+      {[](v1::GaussianOtSpec* s) { *s->mutable_x() = RandomPoints(5, 2, 1); },
+       "spec.gaussian_ot.x: give either"},
+      {[](v1::GaussianOtSpec* s) { s->mutable_source()->mutable_cov()->set_values(1, 0.5); },
+       "spec.gaussian_ot.source.cov"},
+      {[](v1::GaussianOtSpec* s) { s->mutable_target()->mutable_cov()->set_values(0, -1.0); },
+       "spec.gaussian_ot.target.cov"},
+      {[](v1::GaussianOtSpec* s) { s->mutable_target()->add_mean(1.0); },
+       "spec.gaussian_ot.target.cov: is 2 x 2 but the mean has 3 values"},
+      {[](v1::GaussianOtSpec* s) { s->add_interpolation_times(1.5); },
+       "spec.gaussian_ot.interpolation_times: entry 0 must be in [0, 1]"},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec;
+    base(spec.mutable_gaussian_ot());
+    c.mutate(spec.mutable_gaussian_ot());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
+TEST_F(OtKindsTest, GaussianOtSingularSourceFailsNamingTheField) {
+  v1::JobSpec spec;
+  v1::GaussianOtSpec* s = spec.mutable_gaussian_ot();
+  SetGaussian(s->mutable_source(), {0.0, 0.0}, {1.0, 0.0, 0.0, 0.0});
+  SetGaussian(s->mutable_target(), {1.0, 0.0}, {2.0, 0.0, 0.0, 1.0});
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_FALSE(events.empty());
+  const v1::StateChange& end = events.back().state_change();
+  EXPECT_EQ(end.state(), v1::JOB_STATE_FAILED);
+  EXPECT_EQ(end.error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_NE(end.error().message().find("spec.gaussian_ot.source.cov"), std::string::npos)
+      << end.error().message();
+  EXPECT_NE(end.error().message().find("distance_only"), std::string::npos)
+      << end.error().message();
+  // The distance alone is defined: (1 - sqrt 2)^2 + (0 - 1)^2 + 1.
+  spec.mutable_gaussian_ot()->set_distance_only(true);
+  const v1::GaussianOtResult r = RunOk(spec).gaussian_ot();
+  EXPECT_NEAR(r.transport_cost(), std::pow(1.0 - std::sqrt(2.0), 2) + 1.0 + 1.0, 1e-12);
+  EXPECT_FALSE(r.has_map_matrix());
+}
+
+}  // namespace
+}  // namespace advect::testing
