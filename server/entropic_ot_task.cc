@@ -8,12 +8,10 @@
 #include "server/field_checks.h"
 #include "server/matrix_convert.h"
 #include "server/ot_input.h"
+#include "server/sinkhorn_settings.h"
 
 namespace advect::server {
 namespace {
-
-constexpr double kDefaultTolerance = 1e-9;
-constexpr int kDefaultMaxIterations = 1000;
 
 class EntropicOtTask final : public Task {
  public:
@@ -64,15 +62,8 @@ absl::StatusOr<std::unique_ptr<EntropicOtTask>> Prepare(const v1::EntropicOtSpec
   }
 
   SinkhornOptions& options = task->options_;
-  options.epsilon = spec.epsilon();
-  options.tolerance = spec.tolerance() == 0.0 ? kDefaultTolerance : spec.tolerance();
-  options.max_iterations =
-      spec.max_iterations() == 0 ? kDefaultMaxIterations : spec.max_iterations();
-  if (spec.has_epsilon_scaling()) {
-    options.epsilon_scaling = EpsilonScaling{
-        spec.epsilon_scaling().initial_epsilon(),
-        spec.epsilon_scaling().decay() == 0.0 ? 0.5 : spec.epsilon_scaling().decay()};
-  }
+  options = SinkhornOptionsFrom(spec.epsilon(), spec.tolerance(), spec.max_iterations(),
+                                spec.has_epsilon_scaling() ? &spec.epsilon_scaling() : nullptr);
   options.return_plan = spec.return_plan();
   if (options.return_plan) {
     if (absl::Status s = CheckCount("return_plan", in.n * in.m, limits.max_plan_entries,

@@ -5,7 +5,9 @@
 #include "server/entropic_ot_task.h"
 #include "server/exact_ot_task.h"
 #include "server/gaussian_ot_task.h"
+#include "server/sinkhorn_divergence_task.h"
 #include "server/sliced_ot_task.h"
+#include "server/unbalanced_ot_task.h"
 #include "server/ot_1d_task.h"
 
 namespace advect::server {
@@ -22,11 +24,16 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       return PrepareSlicedOt(spec.sliced_ot(), limits_, "spec.sliced_ot.");
     case v1::JobSpec::kGaussianOt:
       return PrepareGaussianOt(spec.gaussian_ot(), limits_, "spec.gaussian_ot.");
+    case v1::JobSpec::kUnbalancedOt:
+      return PrepareUnbalancedOt(spec.unbalanced_ot(), limits_, "spec.unbalanced_ot.");
+    case v1::JobSpec::kSinkhornDivergence:
+      return PrepareSinkhornDivergence(spec.sinkhorn_divergence(), limits_,
+                                       "spec.sinkhorn_divergence.");
     case v1::JobSpec::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
-      "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, gaussian_ot");
+      "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, gaussian_ot, unbalanced_ot, sinkhorn_divergence");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

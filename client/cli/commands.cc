@@ -5,6 +5,15 @@
 namespace advect::cli {
 namespace {
 
+// --epsilon-scaling and its two parameters, shared by the entropic commands.
+std::vector<FlagDef> EpsilonScalingFlags() {
+  return {
+      {"epsilon-scaling", "", "solve a decreasing sequence of epsilons, warm-started"},
+      {"epsilon-start", "E0", "first epsilon of --epsilon-scaling (default: the largest cost)"},
+      {"epsilon-decay", "Q", "factor between stages, in (0, 1) (default 0.5)"},
+  };
+}
+
 std::vector<FlagDef> Flags(std::initializer_list<std::vector<FlagDef>> groups) {
   std::vector<FlagDef> all;
   for (const auto& group : groups) all.insert(all.end(), group.begin(), group.end());
@@ -46,15 +55,59 @@ const std::vector<CommandDef>& Commands() {
                   {"tol", "T", "stop at L1 marginal error <= T (default 1e-9)"},
                   {"max-iter", "N", "maximum iterations over all stages (default 1000)"},
                   {"normalize-cost", "", "divide the cost by its maximum before solving"},
-                  {"epsilon-scaling", "", "solve a decreasing sequence of epsilons, warm-started"},
-                  {"epsilon-start", "E0",
-                   "first epsilon of --epsilon-scaling (default: the largest cost)"},
-                  {"epsilon-decay", "Q", "factor between stages, in (0, 1) (default 0.5)"},
+              },
+              EpsilonScalingFlags(),
+              {
                   {"plan", "", "return the n x m plan (plan.npy with --out)"},
               },
               RunFlagDefs(true,
                           "write every array of the result as DIR/<field>.npy (f.npy,\n"
                           "g.npy, plan.npy); DIR is created if missing")})},
+      {"ot",
+       "unbalanced",
+       "unbalanced entropic optimal transport (KL marginal penalty rho)",
+       {"ot unbalanced --x X --y Y --epsilon E --rho R [FLAGS]",
+        "ot unbalanced --cost COST_FILE --epsilon E --rho R [FLAGS]"},
+       "Solves min <P, C> + epsilon KL(P | a x b) + rho KL(P1 | a) + rho KL(P^T 1 | b)\n"
+       "over P >= 0: the masses --a and --b are used as given (not normalised; their\n"
+       "totals may differ) and the plan's marginals are only pulled towards them.\n"
+       "Prints the transport cost, the plan's mass, primal and dual objectives and\n"
+       "iterations. --json prints the advect.v1.UnbalancedOtResult.",
+       "",
+       Flags({MeasureFlagDefs(CostFlag::kKeywordsAndFile),
+              {
+                  {"epsilon", "E", "entropic regularisation, > 0 (required)"},
+                  {"rho", "R", "marginal penalty, > 0 (required; large R: balanced)"},
+                  {"tol", "T",
+                   "stop when the potentials change by <= T * epsilon in one\n"
+                   "iteration (default 1e-9)"},
+                  {"max-iter", "N", "maximum iterations over all stages (default 1000)"},
+                  {"normalize-cost", "", "divide the cost by its maximum before solving"},
+              },
+              EpsilonScalingFlags(),
+              {
+                  {"plan", "", "return the n x m plan (plan.npy with --out)"},
+              },
+              RunFlagDefs(true,
+                          "write f.npy, g.npy (and plan.npy with --plan) in DIR, created\n"
+                          "if missing")})},
+      {"ot",
+       "divergence",
+       "Sinkhorn divergence S = OT_eps(a,b) - OT_eps(a,a)/2 - OT_eps(b,b)/2",
+       {"ot divergence --x X --y Y --epsilon E [FLAGS]"},
+       "The debiased entropic OT value between two clouds (Feydy et al. 2019):\n"
+       "symmetric, >= 0, and 0 only for equal measures. Prints the divergence, the\n"
+       "transport cost of the x-y plan and the three regularised values.\n"
+       "--json prints the advect.v1.SinkhornDivergenceResult.",
+       "",
+       Flags({MeasureFlagDefs(CostFlag::kKeywordsAndFile),
+              {
+                  {"epsilon", "E", "entropic regularisation, > 0 (required)"},
+                  {"tol", "T", "each solve stops at L1 marginal error <= T (default 1e-9)"},
+                  {"max-iter", "N", "maximum iterations of each solve (default 1000)"},
+              },
+              EpsilonScalingFlags(),
+              RunFlagDefs(false, "")})},
       {"ot",
        "exact",
        "exact optimal transport (network simplex): cost, sparse plan, potentials",

@@ -34,6 +34,10 @@ absl::Status RunOtCommand(const Context& context, absl::string_view name,
   absl::StatusOr<CommandSpec> command;
   if (name == "exact") {
     command = BuildExactOtSpec(flags);
+  } else if (name == "unbalanced") {
+    command = BuildUnbalancedOtSpec(flags);
+  } else if (name == "divergence") {
+    command = BuildSinkhornDivergenceSpec(flags);
   } else if (name == "1d") {
     command = BuildOt1dSpec(flags);
   } else if (name == "sliced") {

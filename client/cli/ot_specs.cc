@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "client/cli/errors.h"
 #include "client/cli/input_files.h"
+#include "client/cli/sinkhorn_options.h"
 #include "client/lib/convert.h"
 
 namespace advect::cli {
@@ -66,6 +67,57 @@ absl::StatusOr<CommandSpec> BuildExactOtSpec(const ParsedFlags& flags) {
   absl::StatusOr<LoadedMeasures> loaded = LoadMeasures(*measures);
   if (!loaded.ok()) return loaded.status();
   SetMeasures(*loaded, ot);
+  return out;
+}
+
+absl::StatusOr<CommandSpec> BuildUnbalancedOtSpec(const ParsedFlags& flags) {
+  absl::StatusOr<SinkhornOptions> o = SinkhornOptionsFromFlags(flags);
+  if (!o.ok()) return o.status();
+  auto rho_text = flags.Get("rho");
+  if (!rho_text) return UsageError("missing required flag --rho");
+  absl::StatusOr<double> rho = ParseDouble("rho", *rho_text);
+  if (!rho.ok()) return rho.status();
+  CommandSpec out;
+  out.run = o->run;
+  v1::UnbalancedOtSpec* ot = out.spec.mutable_unbalanced_ot();
+  absl::StatusOr<LoadedMeasures> loaded = LoadMeasures(o->measures);
+  if (!loaded.ok()) return loaded.status();
+  SetMeasures(*loaded, ot);
+  ot->set_normalize_cost(o->normalize_cost);
+  ot->set_epsilon(o->epsilon);
+  ot->set_rho(*rho);
+  ot->set_tolerance(o->tolerance.value_or(0.0));
+  ot->set_max_iterations(o->max_iterations.value_or(0));
+  if (o->epsilon_scaling) {
+    ot->mutable_epsilon_scaling()->set_initial_epsilon(o->epsilon_start.value_or(0.0));
+    ot->mutable_epsilon_scaling()->set_decay(o->epsilon_decay.value_or(0.0));
+  }
+  ot->set_return_plan(o->plan);
+  return out;
+}
+
+absl::StatusOr<CommandSpec> BuildSinkhornDivergenceSpec(const ParsedFlags& flags) {
+  absl::StatusOr<SinkhornOptions> o = SinkhornOptionsFromFlags(flags);
+  if (!o.ok()) return o.status();
+  if (!o->measures.cost.file.empty()) {
+    return UsageError(
+        "--cost: ot divergence needs the points (the symmetric terms compare each cloud with "
+        "itself); give --x and --y with a cost keyword");
+  }
+  CommandSpec out;
+  out.run = o->run;
+  v1::SinkhornDivergenceSpec* ot = out.spec.mutable_sinkhorn_divergence();
+  absl::StatusOr<LoadedMeasures> loaded = LoadMeasures(o->measures);
+  if (!loaded.ok()) return loaded.status();
+  SetClouds(*loaded, ot);
+  *ot->mutable_cost() = loaded->cost;
+  ot->set_epsilon(o->epsilon);
+  ot->set_tolerance(o->tolerance.value_or(0.0));
+  ot->set_max_iterations(o->max_iterations.value_or(0));
+  if (o->epsilon_scaling) {
+    ot->mutable_epsilon_scaling()->set_initial_epsilon(o->epsilon_start.value_or(0.0));
+    ot->mutable_epsilon_scaling()->set_decay(o->epsilon_decay.value_or(0.0));
+  }
   return out;
 }
 

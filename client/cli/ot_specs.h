@@ -21,6 +21,11 @@ struct CommandSpec {
 
 // ot exact: --x --y [--a --b --cost] or --cost FILE [--a --b]; [--max-iter N].
 absl::StatusOr<CommandSpec> BuildExactOtSpec(const ParsedFlags& flags);
+// ot unbalanced: the flags of ot sinkhorn plus --rho R (required).
+absl::StatusOr<CommandSpec> BuildUnbalancedOtSpec(const ParsedFlags& flags);
+// ot divergence: --x --y [--a --b --cost KEYWORD] --epsilon E [--tol --max-iter
+// --epsilon-scaling ...].
+absl::StatusOr<CommandSpec> BuildSinkhornDivergenceSpec(const ParsedFlags& flags);
 // ot 1d: --x --y (1-D files, or n x 1) [--a --b --p].
 absl::StatusOr<CommandSpec> BuildOt1dSpec(const ParsedFlags& flags);
 // ot sliced: --x --y [--a --b --p] and --directions FILE or [--num-directions K --seed S].

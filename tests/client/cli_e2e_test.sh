@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -284,6 +284,32 @@ expect_error gaussian_mixed 2 "not both" "${A[@]}" ot gaussian --x "$TMP/s_x.npy
   --mean1 "$TMP/m1.npy"
 expect_error gaussian_cov 3 "--cov2" "${A[@]}" ot gaussian --mean1 "$TMP/m1.npy" \
   --cov1 "$TMP/c1.npy" --mean2 "$TMP/m2.npy" --cov2 "$TMP/ex_x.npy"
+
+expect unbalanced 0 "${A[@]}" --json ot unbalanced --x "$TMP/ex_x.npy" --y "$TMP/ex_y.npy" \
+  --epsilon 0.05 --rho 1 --max-iter 100000 --plan --out "$TMP/unb"
+pycheck unbalanced '
+r = json.load(open(sys.argv[1]))
+assert r["converged"] is True, r
+assert 0 < r["plan_mass"] <= 1 + 1e-12, r["plan_mass"]
+P = np.load(sys.argv[2] + "/plan.npy")
+assert P.shape == (30, 25) and abs(P.sum() - r["plan_mass"]) < 1e-12
+' "$TMP/unbalanced.out" "$TMP/unb"
+expect_error unbalanced_rho 2 "--rho" "${A[@]}" ot unbalanced --x "$TMP/ex_x.npy" \
+  --y "$TMP/ex_y.npy" --epsilon 0.05
+expect divergence 0 "${A[@]}" --json ot divergence --x "$TMP/ex_x.npy" --y "$TMP/ex_y.npy" \
+  --epsilon 0.05
+pycheck divergence '
+r = json.load(open(sys.argv[1]))
+assert r["divergence"] > 0 and r["converged"] is True, r
+assert abs(r["divergence"] - (r["ot_xy"] - (r["ot_xx"] + r["ot_yy"]) / 2)) < 1e-12
+assert r["transport_cost"] > 0
+' "$TMP/divergence.out"
+expect divergence_self 0 "${A[@]}" --json ot divergence --x "$TMP/ex_x.npy" --y "$TMP/ex_x.npy" \
+  --epsilon 0.05
+pycheck divergence_self '
+r = json.load(open(sys.argv[1]))
+assert abs(r["divergence"]) < 1e-9, r["divergence"]
+' "$TMP/divergence_self.out"
 
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach

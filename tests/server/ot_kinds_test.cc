@@ -11,7 +11,9 @@
 #include "core/solvers/gaussian.h"
 #include "core/solvers/network_simplex.h"
 #include "core/solvers/ot_1d.h"
+#include "core/solvers/sinkhorn_divergence.h"
 #include "core/solvers/sliced.h"
+#include "core/solvers/unbalanced_sinkhorn.h"
 #include "server/matrix_convert.h"
 #include "tests/server/test_server.h"
 
@@ -391,6 +393,99 @@ TEST_F(OtKindsTest, GaussianOtSingularSourceFailsNamingTheField) {
   const v1::GaussianOtResult r = RunOk(spec).gaussian_ot();
   EXPECT_NEAR(r.transport_cost(), std::pow(1.0 - std::sqrt(2.0), 2) + 1.0 + 1.0, 1e-12);
   EXPECT_FALSE(r.has_map_matrix());
+}
+
+// --- unbalanced_ot ---
+
+v1::JobSpec UnbalancedSpec() {
+  v1::JobSpec spec;
+  v1::UnbalancedOtSpec* s = spec.mutable_unbalanced_ot();
+  *s->mutable_x() = RandomPoints(30, 2, 13);
+  *s->mutable_y() = RandomPoints(20, 2, 14);
+  for (int i = 0; i < 30; ++i) s->add_a(0.1);   // total mass 3
+  for (int j = 0; j < 20; ++j) s->add_b(0.05);  // total mass 1
+  s->set_epsilon(0.05);
+  s->set_rho(0.5);
+  s->set_max_iterations(100000);
+  return spec;
+}
+
+TEST_F(OtKindsTest, UnbalancedOtIsTheCoreAnswerWithRawMasses) {
+  const v1::JobSpec spec = UnbalancedSpec();
+  const v1::UnbalancedOtResult r = RunOk(spec).unbalanced_ot();
+  const v1::UnbalancedOtSpec& s = spec.unbalanced_ot();
+  absl::StatusOr<LinearProblem> problem = LinearProblem::FromPoints(
+      *server::FromProto(s.x(), "x"), *server::FromProto(s.y(), "y"), Eigen::VectorXd(),
+      Eigen::VectorXd(), GroundCost{});
+  ASSERT_TRUE(problem.ok());
+  UnbalancedSinkhornOptions options;
+  options.epsilon = 0.05;
+  options.rho = 0.5;
+  options.max_iterations = 100000;
+  absl::StatusOr<UnbalancedSinkhornOutput> expected = SolveUnbalancedSinkhorn(
+      *problem, server::FromProto(s.a()), server::FromProto(s.b()), options);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  EXPECT_EQ(r.transport_cost(), expected->transport_cost);
+  EXPECT_EQ(r.plan_mass(), expected->plan_mass);
+  EXPECT_TRUE(r.converged());
+  // The masses are not normalised: the plan's mass lies between the two totals.
+  EXPECT_GT(r.plan_mass(), 1.0);
+  EXPECT_LT(r.plan_mass(), 3.0);
+  EXPECT_NEAR(r.primal_objective(), r.dual_objective(), 1e-7 * std::abs(r.primal_objective()));
+}
+
+TEST_F(OtKindsTest, UnbalancedOtRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::UnbalancedOtSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::UnbalancedOtSpec* s) { s->set_rho(0); }, "spec.unbalanced_ot.rho: "},
+      {[](v1::UnbalancedOtSpec* s) { s->set_rho(-1); }, "spec.unbalanced_ot.rho: "},
+      {[](v1::UnbalancedOtSpec* s) { s->set_epsilon(0); }, "spec.unbalanced_ot.epsilon: "},
+      {[](v1::UnbalancedOtSpec* s) { s->set_a(2, -1.0); }, "spec.unbalanced_ot.a: "},
+      {[](v1::UnbalancedOtSpec* s) { s->add_b(1.0); }, "spec.unbalanced_ot.b: "},
+      {[](v1::UnbalancedOtSpec* s) { s->set_tolerance(-1); }, "spec.unbalanced_ot.tolerance: "},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = UnbalancedSpec();
+    c.mutate(spec.mutable_unbalanced_ot());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
+// --- sinkhorn_divergence ---
+
+TEST_F(OtKindsTest, SinkhornDivergenceIsZeroOnEqualMeasuresAndPositiveOtherwise) {
+  v1::JobSpec spec;
+  v1::SinkhornDivergenceSpec* s = spec.mutable_sinkhorn_divergence();
+  *s->mutable_x() = RandomPoints(40, 2, 15);
+  *s->mutable_y() = RandomPoints(35, 2, 16);
+  s->set_epsilon(0.05);
+  const v1::SinkhornDivergenceResult r = RunOk(spec).sinkhorn_divergence();
+  EXPECT_TRUE(r.converged());
+  EXPECT_GT(r.divergence(), 0.0);
+  EXPECT_NEAR(r.divergence(), r.ot_xy() - 0.5 * (r.ot_xx() + r.ot_yy()), 1e-15);
+  EXPECT_GT(r.transport_cost(), 0.0);
+
+  const v1::SinkhornDivergenceSpec& in = spec.sinkhorn_divergence();
+  SinkhornOptions options;
+  options.epsilon = 0.05;
+  absl::StatusOr<SinkhornDivergenceOutput> expected = SolveSinkhornDivergence(
+      *server::FromProto(in.x(), "x"), *server::FromProto(in.y(), "y"),
+      *NormalizedWeights(Eigen::VectorXd(), 40, "a"), *NormalizedWeights(Eigen::VectorXd(), 35, "b"),
+      GroundCost{}, options);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  EXPECT_EQ(r.divergence(), expected->divergence);
+
+  *s->mutable_y() = s->x();
+  EXPECT_NEAR(RunOk(spec).sinkhorn_divergence().divergence(), 0.0, 1e-9);
+
+  s->set_epsilon(-1);
+  ExpectInvalid(spec, "spec.sinkhorn_divergence.epsilon: ");
+  s->set_epsilon(0.05);
+  s->clear_x();
+  ExpectInvalid(spec, "spec.sinkhorn_divergence.x: required");
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+// Internal kernels of the log-domain Sinkhorn solvers (unbalanced, divergence):
+// the column-wise soft-min, the clamp that keeps exp() out of subnormals, an
+// interruptible transpose and the epsilon-scaling schedule.
+// Not part of the public API. sinkhorn.cc has its own copy of the same code.
+#ifndef ADVECT_CORE_SOLVERS_LOG_DOMAIN_H_
+#define ADVECT_CORE_SOLVERS_LOG_DOMAIN_H_
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "core/observer.h"
+#include "core/solvers/sinkhorn.h"  // EpsilonScaling
+
+namespace advect::log_domain {
+
+// exp(t) for t below this is negligible next to the O(1) quantities it is
+// summed with, so it is treated as 0. Eigen's vectorised exp() never returns 0:
+// it clamps t at -709.78 and returns the subnormal 5.6e-309 there, and
+// subnormal arithmetic is several times slower than normal arithmetic.
+inline constexpr double kNegligibleExponent = -700.0;
+
+// out_k = -eps * log sum_l exp(logw_l + (pot_l - cost(l, k)) / eps) for every
+// column k of `cost` (columns are contiguous, so the reads stream memory).
+// Polls the observer once per column; returns false if it asked to stop.
+inline bool SoftMinColumns(const Eigen::MatrixXd& cost, const Eigen::VectorXd& pot,
+                           const Eigen::ArrayXd& logw, double eps, const Observer& observer,
+                           Eigen::VectorXd& out, Eigen::ArrayXd& scratch) {
+  const double inv_eps = 1.0 / eps;
+  const Eigen::ArrayXd base = logw + pot.array() * inv_eps;
+  for (Eigen::Index k = 0; k < cost.cols(); ++k) {
+    if (observer.StopRequested()) return false;
+    scratch = base - cost.col(k).array() * inv_eps;
+    const double top = scratch.maxCoeff();
+    // The largest term is e^0 = 1, so terms below e^kNegligibleExponent cannot
+    // change the sum.
+    out[k] = -eps * (top + std::log((scratch - top).max(kNegligibleExponent).exp().sum()));
+  }
+  return true;
+}
+
+// C^T, copied in blocks of rows so that a stop request is honoured within
+// milliseconds even for the largest matrices. Returns false on a stop request.
+inline bool TransposeInterruptibly(const Eigen::MatrixXd& c, const Observer& observer,
+                                   Eigen::MatrixXd& out) {
+  constexpr Eigen::Index kBlock = 256;
+  out.resize(c.cols(), c.rows());
+  for (Eigen::Index i = 0; i < c.rows(); i += kBlock) {
+    if (observer.StopRequested()) return false;
+    const Eigen::Index rows = std::min(kBlock, c.rows() - i);
+    out.middleCols(i, rows) = c.middleRows(i, rows).transpose();
+  }
+  return true;
+}
+
+// The epsilon schedule of SinkhornOptions: max(epsilon, initial * decay^k),
+// starting at the cost's maximum when initial_epsilon is 0, ending at epsilon.
+inline std::vector<double> EpsilonStages(double epsilon,
+                                         const std::optional<EpsilonScaling>& scaling,
+                                         const Eigen::MatrixXd& cost) {
+  std::vector<double> stages;
+  if (scaling.has_value()) {
+    double eps = scaling->initial_epsilon > 0.0 ? scaling->initial_epsilon : cost.maxCoeff();
+    while (eps > epsilon) {
+      stages.push_back(eps);
+      eps *= scaling->decay;
+    }
+  }
+  stages.push_back(epsilon);
+  return stages;
+}
+
+}  // namespace advect::log_domain
+
+#endif  // ADVECT_CORE_SOLVERS_LOG_DOMAIN_H_
