@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "server/barycenter_task.h"
 #include "server/entropic_ot_task.h"
 #include "server/exact_ot_task.h"
 #include "server/gaussian_ot_task.h"
@@ -9,6 +10,7 @@
 #include "server/sliced_ot_task.h"
 #include "server/unbalanced_ot_task.h"
 #include "server/ot_1d_task.h"
+#include "server/ot_interpolation_task.h"
 
 namespace advect::server {
 
@@ -26,6 +28,13 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       return PrepareGaussianOt(spec.gaussian_ot(), limits_, "spec.gaussian_ot.");
     case v1::JobSpec::kUnbalancedOt:
       return PrepareUnbalancedOt(spec.unbalanced_ot(), limits_, "spec.unbalanced_ot.");
+    case v1::JobSpec::kOtInterpolation:
+      return PrepareOtInterpolation(spec.ot_interpolation(), limits_, "spec.ot_interpolation.");
+    case v1::JobSpec::kBarycenter:
+      return PrepareBarycenter(spec.barycenter(), limits_, "spec.barycenter.");
+    case v1::JobSpec::kFreeSupportBarycenter:
+      return PrepareFreeSupportBarycenter(spec.free_support_barycenter(), limits_,
+                                          "spec.free_support_barycenter.");
     case v1::JobSpec::kSinkhornDivergence:
       return PrepareSinkhornDivergence(spec.sinkhorn_divergence(), limits_,
                                        "spec.sinkhorn_divergence.");
@@ -33,7 +42,9 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       break;
   }
   return absl::InvalidArgumentError(
-      "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, gaussian_ot, unbalanced_ot, sinkhorn_divergence");
+      "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
+      "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
+      "free_support_barycenter");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

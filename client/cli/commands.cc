@@ -128,6 +128,57 @@ const std::vector<CommandDef>& Commands() {
                           "write f.npy, g.npy and plan.npy (one row (i, j, P_ij)\n"
                           "per nonzero) in DIR, created if missing")})},
       {"ot",
+       "barycenter",
+       "Wasserstein barycenters: of histograms (fixed support) or of point clouds",
+       {"ot barycenter --support S --hists H [--weights W] --epsilon E [FLAGS]",
+        "ot barycenter --clouds A,B,... [--weights W] --init X0 [FLAGS]"},
+       "Fixed support: the entropic barycenter of the histograms H (one per row, over\n"
+       "the bins of S, one point per row) by iterative Bregman projections; --out\n"
+       "writes barycenter.npy. Free support (Cuturi & Doucet): moves the points X0\n"
+       "to the barycenter of the clouds with exact OT; --out writes support.npy, and\n"
+       "the result has the barycenter's cost sum_k w_k W_2^2. --json prints the\n"
+       "advect.v1.BarycenterResult or advect.v1.FreeSupportBarycenterResult.",
+       "",
+       Flags({{
+                  {"support", "FILE", "the bins, one point per row (fixed support)"},
+                  {"hists", "FILE", "histograms over the bins, one per row (fixed support)"},
+                  {"cost", "KEYWORD",
+                   "ground cost between bins: sqeuclidean (default), euclidean,\npower:P"},
+                  {"epsilon", "E", "entropic regularisation, > 0 (fixed support)"},
+                  {"clouds", "A,B,...", "point cloud files, comma separated (free support)"},
+                  {"init", "FILE", "initial support X0, n x d (free support)"},
+                  {"weights", "FILE", "one weight per histogram or cloud (default: uniform)"},
+                  {"tol", "T", "stopping tolerance (default 1e-9)"},
+                  {"max-iter", "N", "iteration cap (default 1000 fixed, 100 free)"},
+              },
+              RunFlagDefs(true,
+                          "write barycenter.npy or support.npy in DIR (and\n"
+                          "trajectory.npy with --frame-every), created if missing")})},
+      {"ot",
+       "interpolate",
+       "displacement (McCann) interpolation between two clouds, as frames",
+       {"ot interpolate --x X --y Y [--epsilon E] [--frames K] [--out DIR]"},
+       "Solves the exact plan (or the entropic one with --epsilon) and streams the\n"
+       "interpolant at t = 0, 1/(K-1), ..., 1 as trajectory frames: exact, one\n"
+       "particle per nonzero of the plan moving from x_i to y_j; entropic, one per\n"
+       "source point moving to its barycentric image. --out writes trajectory.npy\n"
+       "(frames x particles x d), particle_weights.npy, times.npy and\n"
+       "barycentric_map.npy. --json prints the advect.v1.OtInterpolationResult.",
+       "",
+       Flags({MeasureFlagDefs(CostFlag::kKeywordsAndFile),
+              {
+                  {"epsilon", "E", "use the entropic plan at this epsilon (default: exact)"},
+                  {"frames", "K", "number of frames, >= 2 (default 11)"},
+                  {"new-points", "FILE",
+                   "points to send through the entropic map (needs --epsilon);\n"
+                   "mapped_points.npy with --out"},
+                  {"tol", "T", "Sinkhorn tolerance with --epsilon (default 1e-9)"},
+                  {"max-iter", "N", "Sinkhorn iteration cap with --epsilon (default 1000)"},
+              },
+              RunFlagDefs(false,
+                          "write trajectory.npy and the result's arrays in DIR, created\n"
+                          "if missing")})},
+      {"ot",
        "1d",
        "optimal transport on the real line (sorting), any p > 0",
        {"ot 1d --x X --y Y [--a A --b B] [--p P]"},

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <grpcpp/client_context.h>
 
@@ -13,6 +15,7 @@
 #include "client/cli/output.h"
 #include "client/cli/progress_bar.h"
 #include "client/lib/channel.h"
+#include "client/lib/convert.h"
 #include "client/lib/status.h"
 
 namespace advect::cli {
@@ -79,6 +82,7 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
   v1::JobState final_state = v1::JOB_STATE_UNSPECIFIED;
   v1::JobError job_error;
   std::optional<v1::JobResult> result;
+  std::vector<Eigen::MatrixXd> frames;  // kept for --out (trajectory.npy)
   v1::RunResponse response;
   while (reader->Read(&response)) {
     const v1::JobEvent& event = response.event();
@@ -96,6 +100,12 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
         break;
       case v1::JobEvent::kFrame:
         ++info.frames;
+        if (!options->out_dir.empty()) {
+          if (absl::StatusOr<Array> positions = client::FromMatrix(event.frame().positions());
+              positions.ok()) {
+            frames.push_back(std::move(positions->values));
+          }
+        }
         break;
       case v1::JobEvent::kResult:
         if (TypedResult(event.result()) != nullptr) result = event.result();
@@ -122,9 +132,17 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
   }
   std::vector<std::string> written;
   if (!options->out_dir.empty()) {
-    absl::StatusOr<std::vector<std::string>> paths = WriteResultArrays(options->out_dir, *TypedResult(*result));
+    absl::StatusOr<std::vector<std::string>> paths =
+        WriteResultArrays(options->out_dir, *TypedResult(*result));
     if (!paths.ok()) return paths.status();
     written = *std::move(paths);
+    if (!frames.empty()) {
+      const std::string path = options->out_dir + "/trajectory.npy";
+      if (absl::Status s = WriteNpyStack(path, frames); !s.ok()) {
+        return InputError(absl::StrCat("--out: ", s.message()));
+      }
+      written.push_back(path);
+    }
   }
   if (context.globals.json) {
     std::fprintf(context.out, "%s\n", ToJson(*TypedResult(*result)).c_str());

@@ -36,6 +36,10 @@ absl::Status RunOtCommand(const Context& context, absl::string_view name,
     command = BuildExactOtSpec(flags);
   } else if (name == "unbalanced") {
     command = BuildUnbalancedOtSpec(flags);
+  } else if (name == "barycenter") {
+    command = BuildBarycenterSpec(flags);
+  } else if (name == "interpolate") {
+    command = BuildOtInterpolationSpec(flags);
   } else if (name == "divergence") {
     command = BuildSinkhornDivergenceSpec(flags);
   } else if (name == "1d") {

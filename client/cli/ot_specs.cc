@@ -121,6 +121,123 @@ absl::StatusOr<CommandSpec> BuildSinkhornDivergenceSpec(const ParsedFlags& flags
   return out;
 }
 
+absl::StatusOr<CommandSpec> BuildOtInterpolationSpec(const ParsedFlags& flags) {
+  absl::StatusOr<MeasureFlags> measures = MeasureFlagsFrom(flags, CostFlag::kKeywordsAndFile);
+  if (!measures.ok()) return measures.status();
+  if (!measures->cost.file.empty()) {
+    return UsageError("--cost: ot interpolate moves points; give --x and --y with a cost keyword");
+  }
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  CommandSpec out;
+  out.run = *std::move(run);
+  out.run.frame_every = 1;  // the frames are the interpolant
+  v1::OtInterpolationSpec* ot = out.spec.mutable_ot_interpolation();
+  std::optional<double> epsilon, tolerance;
+  if (absl::Status s = OptionalDouble(flags, "epsilon", &epsilon); !s.ok()) return s;
+  if (absl::Status s = OptionalDouble(flags, "tol", &tolerance); !s.ok()) return s;
+  ot->set_epsilon(epsilon.value_or(0.0));
+  ot->set_tolerance(tolerance.value_or(0.0));
+  int32_t value = 0;
+  if (absl::Status s = OptionalInt32(flags, "max-iter", 0, &value); !s.ok()) return s;
+  ot->set_max_iterations(value);
+  value = 0;
+  if (absl::Status s = OptionalInt32(flags, "frames", 0, &value); !s.ok()) return s;
+  ot->set_num_frames(value);
+  if (flags.Has("new-points") && !epsilon) {
+    return UsageError("--new-points needs --epsilon E (the entropic map extends to new points)");
+  }
+  absl::StatusOr<LoadedMeasures> loaded = LoadMeasures(*measures);
+  if (!loaded.ok()) return loaded.status();
+  SetClouds(*loaded, ot);
+  *ot->mutable_cost() = loaded->cost;
+  if (auto path = flags.Get("new-points")) {
+    absl::StatusOr<Array> z = LoadPoints("new-points", *path);
+    if (!z.ok()) return z.status();
+    *ot->mutable_new_points() = client::ToMatrix(*z);
+  }
+  return out;
+}
+
+absl::StatusOr<CommandSpec> BuildBarycenterSpec(const ParsedFlags& flags) {
+  const bool fixed = flags.Has("support") || flags.Has("hists");
+  const bool free = flags.Has("clouds") || flags.Has("init");
+  if (fixed == free) {
+    return UsageError(fixed ? "give either --support --hists (fixed support) or --clouds --init "
+                              "(free support), not both"
+                            : "missing the inputs: give --support S --hists H --epsilon E, or "
+                              "--clouds A,B --init X0");
+  }
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  CommandSpec out;
+  out.run = *std::move(run);
+  std::optional<double> tolerance;
+  if (absl::Status s = OptionalDouble(flags, "tol", &tolerance); !s.ok()) return s;
+  int32_t max_iterations = 0;
+  if (absl::Status s = OptionalInt32(flags, "max-iter", 0, &max_iterations); !s.ok()) return s;
+  google::protobuf::RepeatedField<double> weights;
+  if (fixed) {
+    if (absl::Status s = RequireAll(flags, {"support", "hists", "epsilon"}, ""); !s.ok()) return s;
+    std::optional<double> epsilon;
+    if (absl::Status s = OptionalDouble(flags, "epsilon", &epsilon); !s.ok()) return s;
+    v1::BarycenterSpec* b = out.spec.mutable_barycenter();
+    b->set_epsilon(*epsilon);
+    b->set_tolerance(tolerance.value_or(0.0));
+    b->set_max_iterations(max_iterations);
+    absl::StatusOr<Array> support = LoadPoints("support", *flags.Get("support"));
+    if (!support.ok()) return support.status();
+    absl::StatusOr<Array> hists = LoadCostMatrix("hists", *flags.Get("hists"));
+    if (!hists.ok()) return hists.status();
+    if (hists->values.cols() != support->values.rows()) {
+      return InputError(absl::StrCat("--hists: ", *flags.Get("hists"), " has ",
+                                     hists->values.cols(), " columns but --support has ",
+                                     support->values.rows(), " bins (one histogram per row)"));
+    }
+    *b->mutable_support() = client::ToMatrix(*support);
+    *b->mutable_histograms() = client::ToMatrix(*hists);
+    if (auto w = flags.Get("weights")) {
+      absl::StatusOr<Array> array = LoadWeights(
+          "weights", *w, hists->values.rows(), absl::StrCat("--hists has ", hists->values.rows(),
+                                                            " histograms"));
+      if (!array.ok()) return array.status();
+      (void)client::ToRepeated(*array, b->mutable_weights());
+    }
+    if (auto cost = flags.Get("cost")) {
+      absl::StatusOr<CostChoice> choice = ParseCost(*cost);
+      if (!choice.ok()) return choice.status();
+      if (!choice->file.empty()) return UsageError("--cost: a keyword (the support gives the points)");
+      b->mutable_cost()->set_kind(choice->kind);
+      b->mutable_cost()->set_p(choice->p);
+    }
+    return out;
+  }
+  if (absl::Status s = RequireAll(flags, {"clouds", "init"}, ""); !s.ok()) return s;
+  if (flags.Has("epsilon") || flags.Has("support") || flags.Has("cost")) {
+    return UsageError("--epsilon, --support and --cost go with --hists (fixed support)");
+  }
+  v1::FreeSupportBarycenterSpec* b = out.spec.mutable_free_support_barycenter();
+  b->set_tolerance(tolerance.value_or(0.0));
+  b->set_max_iterations(max_iterations);
+  for (absl::string_view path : absl::StrSplit(*flags.Get("clouds"), ',', absl::SkipEmpty())) {
+    absl::StatusOr<Array> cloud = LoadPoints("clouds", std::string(path));
+    if (!cloud.ok()) return cloud.status();
+    *b->add_clouds()->mutable_points() = client::ToMatrix(*cloud);
+  }
+  if (b->clouds().empty()) return UsageError("--clouds: no file names");
+  absl::StatusOr<Array> init = LoadPoints("init", *flags.Get("init"));
+  if (!init.ok()) return init.status();
+  *b->mutable_initial_support() = client::ToMatrix(*init);
+  if (auto w = flags.Get("weights")) {
+    absl::StatusOr<Array> array =
+        LoadWeights("weights", *w, b->clouds_size(),
+                    absl::StrCat("--clouds names ", b->clouds_size(), " clouds"));
+    if (!array.ok()) return array.status();
+    (void)client::ToRepeated(*array, b->mutable_weights());
+  }
+  return out;
+}
+
 absl::StatusOr<CommandSpec> BuildOt1dSpec(const ParsedFlags& flags) {
   CommandSpec out;
   if (absl::Status s = RequireAll(flags, {"x", "y"}, ""); !s.ok()) return s;

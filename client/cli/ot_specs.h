@@ -26,6 +26,13 @@ absl::StatusOr<CommandSpec> BuildUnbalancedOtSpec(const ParsedFlags& flags);
 // ot divergence: --x --y [--a --b --cost KEYWORD] --epsilon E [--tol --max-iter
 // --epsilon-scaling ...].
 absl::StatusOr<CommandSpec> BuildSinkhornDivergenceSpec(const ParsedFlags& flags);
+// ot interpolate: --x --y [--a --b --cost KEYWORD] [--epsilon E] [--frames K]
+// [--new-points Z]; asks for every frame (frame_every = 1).
+absl::StatusOr<CommandSpec> BuildOtInterpolationSpec(const ParsedFlags& flags);
+// ot barycenter: --support S --hists H [--weights W] --epsilon E [--tol --max-iter]
+// (fixed support), or --clouds A,B,... [--weights W] --init X0 [--tol --max-iter]
+// (free support).
+absl::StatusOr<CommandSpec> BuildBarycenterSpec(const ParsedFlags& flags);
 // ot 1d: --x --y (1-D files, or n x 1) [--a --b --p].
 absl::StatusOr<CommandSpec> BuildOt1dSpec(const ParsedFlags& flags);
 // ot sliced: --x --y [--a --b --p] and --directions FILE or [--num-directions K --seed S].

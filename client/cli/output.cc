@@ -23,7 +23,8 @@ namespace {
 using google::protobuf::FieldDescriptor;
 
 void Line(std::string* out, absl::string_view name, absl::string_view value) {
-  absl::StrAppend(out, absl::StrFormat("%-16s%s\n", name, value));
+  // Names of 16 characters or more still get one space before the value.
+  absl::StrAppend(out, absl::StrFormat(name.size() < 16 ? "%-16s%s\n" : "%s %s\n", name, value));
 }
 
 std::string Num(double v) { return absl::StrFormat("%.10g", v); }

@@ -173,17 +173,16 @@ absl::StatusOr<Array> ReadArrayFile(const std::string& path) {
   return absl::EndsWithIgnoreCase(path, ".npy") ? ReadNpy(path) : ReadCsv(path);
 }
 
-absl::Status WriteNpy(const std::string& path, const Array& array) {
-  const Eigen::Index rows = array.values.rows();
-  const Eigen::Index cols = array.values.cols();
-  if (array.ndim == 1 && cols != 1) {
-    return absl::InvalidArgumentError("WriteNpy: a 1-D array must have one column");
-  }
-  std::string header = array.ndim == 1
-                           ? absl::StrCat("{'descr': '<f8', 'fortran_order': False, 'shape': (",
-                                          rows, ",), }")
-                           : absl::StrCat("{'descr': '<f8', 'fortran_order': False, 'shape': (",
-                                          rows, ", ", cols, "), }");
+namespace {
+
+using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Writes a float64 C-order .npy file of the given shape (e.g. "(3, 4)") whose
+// data are the blocks, one after the other, each in row-major order.
+absl::Status WriteFloat64Npy(const std::string& path, const std::string& shape,
+                             const std::vector<const Eigen::MatrixXd*>& blocks) {
+  std::string header =
+      absl::StrCat("{'descr': '<f8', 'fortran_order': False, 'shape': ", shape, ", }");
   // Pad with spaces so that magic + version + length + header is a multiple of 64, ending in \n.
   const size_t unpadded = kMagicSize + 2 + 2 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -197,12 +196,41 @@ absl::Status WriteNpy(const std::string& path, const Array& array) {
   const char len_bytes[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
   out.write(len_bytes, 2);
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major =
-      array.values;
-  out.write(reinterpret_cast<const char*>(row_major.data()),
-            static_cast<std::streamsize>(sizeof(double) * row_major.size()));
+  for (const Eigen::MatrixXd* block : blocks) {
+    const RowMajorMatrix row_major = *block;
+    out.write(reinterpret_cast<const char*>(row_major.data()),
+              static_cast<std::streamsize>(sizeof(double) * row_major.size()));
+  }
   if (!out) return absl::DataLossError(absl::StrCat(path, ": write failed"));
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteNpy(const std::string& path, const Array& array) {
+  const Eigen::Index rows = array.values.rows();
+  const Eigen::Index cols = array.values.cols();
+  if (array.ndim == 1 && cols != 1) {
+    return absl::InvalidArgumentError("WriteNpy: a 1-D array must have one column");
+  }
+  const std::string shape =
+      array.ndim == 1 ? absl::StrCat("(", rows, ",)") : absl::StrCat("(", rows, ", ", cols, ")");
+  return WriteFloat64Npy(path, shape, {&array.values});
+}
+
+absl::Status WriteNpyStack(const std::string& path, const std::vector<Eigen::MatrixXd>& slices) {
+  if (slices.empty()) return absl::InvalidArgumentError("WriteNpyStack: no slices");
+  std::vector<const Eigen::MatrixXd*> blocks;
+  for (const Eigen::MatrixXd& slice : slices) {
+    if (slice.rows() != slices[0].rows() || slice.cols() != slices[0].cols()) {
+      return absl::InvalidArgumentError("WriteNpyStack: the slices differ in shape");
+    }
+    blocks.push_back(&slice);
+  }
+  return WriteFloat64Npy(path,
+                         absl::StrCat("(", slices.size(), ", ", slices[0].rows(), ", ",
+                                      slices[0].cols(), ")"),
+                         blocks);
 }
 
 }  // namespace advect

@@ -3,6 +3,7 @@
 #define ADVECT_CORE_IO_NPY_H_
 
 #include <string>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -31,6 +32,10 @@ absl::StatusOr<Array> ReadArrayFile(const std::string& path);
 
 // Writes a float64 C-order .npy file; ndim 1 writes values as a vector (values must have one column).
 absl::Status WriteNpy(const std::string& path, const Array& array);
+
+// Writes equally shaped matrices as one float64 C-order 3-D array of shape
+// (slices, rows, cols), e.g. the frames of a trajectory (frames x n x d).
+absl::Status WriteNpyStack(const std::string& path, const std::vector<Eigen::MatrixXd>& slices);
 
 }  // namespace advect
 

@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -310,6 +310,52 @@ pycheck divergence_self '
 r = json.load(open(sys.argv[1]))
 assert abs(r["divergence"]) < 1e-9, r["divergence"]
 ' "$TMP/divergence_self.out"
+
+expect interpolate 0 "${A[@]}" --json ot interpolate --x "$TMP/ex_x.npy" --y "$TMP/ex_y.npy" \
+  --frames 4 --out "$TMP/interp"
+pycheck interpolate '
+r = json.load(open(sys.argv[1]))
+t = np.load(sys.argv[2] + "/trajectory.npy")
+w = np.load(sys.argv[2] + "/particle_weights.npy")
+x, y = np.load(sys.argv[3] + "/ex_x.npy"), np.load(sys.argv[3] + "/ex_y.npy")
+assert t.shape == (4, len(w), 2), t.shape
+assert abs(w.sum() - 1) < 1e-12
+# The mass-weighted mean moves linearly from mean(x) to mean(y).
+for k, tk in enumerate(r["times"]):
+    assert np.allclose(w @ t[k], (1 - tk) * x.mean(0) + tk * y.mean(0), atol=1e-12), k
+' "$TMP/interpolate.out" "$TMP/interp" "$TMP"
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+bins = np.linspace(0, 1, 40)[:, None]
+h = np.zeros((2, 40)); h[0, 5:10] = 1; h[1, 28:34] = 1
+np.save(tmp + "/bins.npy", bins); np.save(tmp + "/hists.npy", h / h.sum(1, keepdims=True))
+np.save(tmp + "/bw.npy", np.array([0.3, 0.7]))
+EOF
+expect barycenter 0 "${A[@]}" --json ot barycenter --support "$TMP/bins.npy" \
+  --hists "$TMP/hists.npy" --weights "$TMP/bw.npy" --epsilon 0.002 --tol 1e-10 --max-iter 100000 \
+  --out "$TMP/bary"
+pycheck barycenter '
+import ot
+r = json.load(open(sys.argv[1]))
+b = np.load(sys.argv[2] + "/barycenter.npy")
+bins, h = np.load(sys.argv[3] + "/bins.npy"), np.load(sys.argv[3] + "/hists.npy")
+M = ot.dist(bins, bins)
+ref = ot.bregman.barycenter(h.T, M, 0.002, weights=np.array([0.3, 0.7]), method="sinkhorn_log",
+                            stopThr=1e-12, numItermax=100000)
+assert r["converged"] is True
+assert np.abs(b - ref).sum() < 1e-6, np.abs(b - ref).sum()
+' "$TMP/barycenter.out" "$TMP/bary" "$TMP"
+expect free_bary 0 "${A[@]}" --json ot barycenter --clouds "$TMP/ex_x.npy,$TMP/ex_y.npy" \
+  --init "$TMP/ex_x.npy" --out "$TMP/fbary"
+pycheck free_bary '
+r = json.load(open(sys.argv[1]))
+s = np.load(sys.argv[2] + "/support.npy")
+assert s.shape == (30, 2) and r["transport_cost"] > 0 and r["converged"] is True, r
+' "$TMP/free_bary.out" "$TMP/fbary"
+expect_error bary_mixed 2 "not both" "${A[@]}" ot barycenter --support "$TMP/bins.npy" \
+  --clouds "$TMP/ex_x.npy" --init "$TMP/ex_x.npy"
 
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach

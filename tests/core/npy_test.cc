@@ -128,6 +128,34 @@ TEST(NpyTest, WrittenFileFollowsTheFormat) {
   EXPECT_TRUE(absl::StrContains(header, "'shape': (2, 3)")) << header;
 }
 
+TEST(NpyTest, StackIsOneThreeDimensionalArrayInCOrder) {
+  std::vector<MatrixXd> slices = {MatrixXd(2, 3), MatrixXd(2, 3)};
+  for (int k = 0; k < 2; ++k) {
+    for (int i = 0; i < 2; ++i) {
+      for (int j = 0; j < 3; ++j) slices[k](i, j) = 100 * k + 10 * i + j;
+    }
+  }
+  const std::string path = TempPath("stack.npy");
+  ASSERT_TRUE(WriteNpyStack(path, slices).ok());
+  const std::string bytes = ReadBytes(path);
+  const size_t header_len =
+      static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+  const std::string header = bytes.substr(10, header_len);
+  EXPECT_TRUE(absl::StrContains(header, "'shape': (2, 2, 3)")) << header;
+  ASSERT_EQ(bytes.size(), 10 + header_len + 12 * sizeof(double));
+  std::vector<double> data(12);
+  std::memcpy(data.data(), bytes.data() + 10 + header_len, 12 * sizeof(double));
+  // C order: slice, then row, then column.
+  EXPECT_EQ(data[0], 0.0);
+  EXPECT_EQ(data[1], 1.0);
+  EXPECT_EQ(data[3], 10.0);
+  EXPECT_EQ(data[6], 100.0);
+  EXPECT_EQ(data[11], 112.0);
+  slices[1] = MatrixXd::Zero(3, 2);
+  EXPECT_EQ(WriteNpyStack(path, slices).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteNpyStack(path, {}).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(NpyTest, WriteRejectsA1DArrayWithSeveralColumns) {
   Array array;
   array.ndim = 1;

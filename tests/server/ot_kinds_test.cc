@@ -488,5 +488,108 @@ TEST_F(OtKindsTest, SinkhornDivergenceIsZeroOnEqualMeasuresAndPositiveOtherwise)
   ExpectInvalid(spec, "spec.sinkhorn_divergence.x: required");
 }
 
+// --- ot_interpolation ---
+
+TEST_F(OtKindsTest, OtInterpolationStreamsTheDisplacementInterpolant) {
+  v1::JobSpec spec;
+  spec.set_frame_every(1);
+  v1::OtInterpolationSpec* s = spec.mutable_ot_interpolation();
+  *s->mutable_x() = RandomPoints(15, 2, 17);
+  // y = x + (3, 0): the exact plan is the translation, every particle moves by it.
+  v1::Matrix y = s->x();
+  for (int i = 0; i < 15; ++i) y.set_values(2 * i, y.values(2 * i) + 3.0);
+  *s->mutable_y() = y;
+  s->set_num_frames(5);
+  grpc::Status status;
+  const std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<v1::TrajectoryFrame> frames;
+  const v1::OtInterpolationResult* r = nullptr;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) frames.push_back(e.frame());
+    if (e.has_result()) r = &e.result().ot_interpolation();
+  }
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(frames.size(), 5u);
+  EXPECT_NEAR(r->transport_cost(), 9.0, 1e-12);
+  EXPECT_TRUE(r->converged());
+  ASSERT_EQ(r->times_size(), 5);
+  EXPECT_EQ(r->times(2), 0.5);
+  const Eigen::MatrixXd x = *server::FromProto(s->x(), "x");
+  const Eigen::MatrixXd map = *server::FromProto(r->barycentric_map(), "map");
+  EXPECT_LT((map.col(0) - x.col(0) - Eigen::VectorXd::Constant(15, 3.0)).cwiseAbs().maxCoeff(),
+            1e-12);
+  for (const v1::TrajectoryFrame& f : frames) {
+    const Eigen::MatrixXd pos = *server::FromProto(f.positions(), "positions");
+    ASSERT_EQ(pos.rows(), r->particle_weights_size());
+    // Every particle sits at x_i + t * (3, 0) for some i: the mean moves by 3t.
+    EXPECT_NEAR(pos.col(0).mean(), x.col(0).mean() + 3.0 * f.time(), 1e-12);
+  }
+
+  // Entropic, with new points through the entropic map.
+  s->set_epsilon(0.05);
+  s->set_max_iterations(100000);
+  *s->mutable_new_points() = RandomPoints(4, 2, 18);
+  const v1::OtInterpolationResult entropic = RunOk(spec).ot_interpolation();
+  EXPECT_EQ(entropic.mapped_points().rows(), 4);
+  EXPECT_TRUE(entropic.converged());
+
+  s->set_epsilon(0);
+  ExpectInvalid(spec, "spec.ot_interpolation.new_points: the map of new points is the entropic map");
+  s->clear_new_points();
+  s->set_num_frames(1);
+  ExpectInvalid(spec, "spec.ot_interpolation.num_frames: must be >= 2");
+}
+
+// --- barycenter, free_support_barycenter ---
+
+TEST_F(OtKindsTest, BarycenterOfTwoDiracsIsAtTheMidpoint) {
+  v1::JobSpec spec;
+  v1::BarycenterSpec* s = spec.mutable_barycenter();
+  const int bins = 51;
+  s->mutable_support()->set_rows(bins);
+  s->mutable_support()->set_cols(1);
+  for (int i = 0; i < bins; ++i) s->mutable_support()->add_values(i / 50.0);
+  s->mutable_histograms()->set_rows(2);
+  s->mutable_histograms()->set_cols(bins);
+  for (int k = 0; k < 2; ++k) {
+    for (int i = 0; i < bins; ++i) {
+      s->mutable_histograms()->add_values(i == (k == 0 ? 10 : 40) ? 1.0 : 0.0);
+    }
+  }
+  s->set_epsilon(1e-4);
+  s->set_max_iterations(100000);
+  const v1::BarycenterResult r = RunOk(spec).barycenter();
+  ASSERT_EQ(r.barycenter_size(), bins);
+  int argmax = 0;
+  for (int i = 0; i < bins; ++i) {
+    if (r.barycenter(i) > r.barycenter(argmax)) argmax = i;
+  }
+  EXPECT_EQ(argmax, 25);  // displacement, not a mixture of the two Diracs
+  EXPECT_LT(r.barycenter(10) + r.barycenter(40), 1e-6);
+
+  s->mutable_histograms()->set_cols(bins - 1);
+  ExpectInvalid(spec, "spec.barycenter.histograms: ");
+}
+
+TEST_F(OtKindsTest, FreeSupportBarycenterOfTranslatesMeetsHalfway) {
+  v1::JobSpec spec;
+  v1::FreeSupportBarycenterSpec* s = spec.mutable_free_support_barycenter();
+  const v1::Matrix y1 = RandomPoints(12, 2, 19);
+  v1::Matrix y2 = y1;
+  for (int i = 0; i < 12; ++i) y2.set_values(2 * i + 1, y2.values(2 * i + 1) + 2.0);
+  *s->add_clouds()->mutable_points() = y1;
+  *s->add_clouds()->mutable_points() = y2;
+  *s->mutable_initial_support() = RandomPoints(12, 2, 20);
+  const v1::FreeSupportBarycenterResult r = RunOk(spec).free_support_barycenter();
+  EXPECT_TRUE(r.converged());
+  EXPECT_NEAR(r.transport_cost(), 1.0, 1e-12);  // 2 * (1/2) * |(0, 1)|^2
+  const Eigen::MatrixXd support = *server::FromProto(r.support(), "support");
+  EXPECT_NEAR(support.col(1).mean(), server::FromProto(y1, "y")->col(1).mean() + 1.0, 1e-12);
+
+  s->clear_clouds();
+  ExpectInvalid(spec, "spec.free_support_barycenter.clouds: required");
+}
+
 }  // namespace
 }  // namespace advect::testing
