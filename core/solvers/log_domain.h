@@ -1,7 +1,7 @@
-// Internal kernels of the log-domain Sinkhorn solvers (unbalanced, divergence):
-// the column-wise soft-min, the clamp that keeps exp() out of subnormals, an
-// interruptible transpose and the epsilon-scaling schedule.
-// Not part of the public API. sinkhorn.cc has its own copy of the same code.
+// Internal kernels of the log-domain solvers (Sinkhorn, unbalanced, divergence,
+// barycenter): the column-wise soft-min, the clamp that keeps exp() out of
+// subnormals, an interruptible transpose and the epsilon-scaling schedule.
+// Not part of the public API.
 #ifndef ADVECT_CORE_SOLVERS_LOG_DOMAIN_H_
 #define ADVECT_CORE_SOLVERS_LOG_DOMAIN_H_
 

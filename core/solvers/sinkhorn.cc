@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/solvers/log_domain.h"
 
 namespace advect {
 namespace {
@@ -15,35 +16,12 @@ using Eigen::ArrayXd;
 using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
+using log_domain::EpsilonStages;
+using log_domain::kNegligibleExponent;
+using log_domain::SoftMinColumns;
+using log_domain::TransposeInterruptibly;
 
 absl::Status Stopped() { return absl::CancelledError("the solver was asked to stop"); }
-
-// exp(t) for t below this is negligible next to the O(1) quantities it is
-// summed with, so it is treated as 0. Eigen's vectorised exp() never returns 0:
-// it clamps t at -709.78 and returns the subnormal 5.6e-309 there (so even
-// exp(-inf), from a zero weight, is not 0), and subnormal arithmetic is several
-// times slower than normal arithmetic.
-constexpr double kNegligibleExponent = -700.0;
-
-// out_k = -eps * log sum_l exp(logw_l + (pot_l - cost(l, k)) / eps) for every
-// column k of `cost` (columns are contiguous, so both half-steps stream memory).
-// Returns false if the observer asked to stop part-way.
-bool SoftMinColumns(const MatrixXd& cost, const VectorXd& pot, const ArrayXd& logw, double eps,
-                    const Observer& observer, VectorXd& out, ArrayXd& scratch) {
-  const double inv_eps = 1.0 / eps;
-  const ArrayXd base = logw + pot.array() * inv_eps;
-  for (Index k = 0; k < cost.cols(); ++k) {
-    if (observer.StopRequested()) return false;
-    scratch = base - cost.col(k).array() * inv_eps;
-    const double top = scratch.maxCoeff();
-    // The largest term is e^0 = 1, so terms below e^kNegligibleExponent cannot
-    // change the sum; clamping there keeps exp() out of the subnormal range,
-    // which at small epsilon (most terms far below the maximum) made every
-    // iteration about 7x slower.
-    out[k] = -eps * (top + std::log((scratch - top).max(kNegligibleExponent).exp().sum()));
-  }
-  return true;
-}
 
 // Calls visit(j, column j of the plan) for every column of
 // P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps). Returns false on a stop request.
@@ -62,19 +40,6 @@ bool ForEachPlanColumn(const LinearProblem& problem, const VectorXd& f, const Ve
     column = (exponent < kNegligibleExponent)
                  .select(0.0, exponent.max(kNegligibleExponent).exp());
     visit(j, column);
-  }
-  return true;
-}
-
-// C^T, copied in blocks of rows so that a stop request is honoured within
-// milliseconds even for the largest matrices. Returns false on a stop request.
-bool TransposeInterruptibly(const MatrixXd& c, const Observer& observer, MatrixXd& out) {
-  constexpr Index kBlock = 256;
-  out.resize(c.cols(), c.rows());
-  for (Index i = 0; i < c.rows(); i += kBlock) {
-    if (observer.StopRequested()) return false;
-    const Index rows = std::min(kBlock, c.rows() - i);
-    out.middleCols(i, rows) = c.middleRows(i, rows).transpose();
   }
   return true;
 }
@@ -100,20 +65,6 @@ bool BarycentricFrame(const LinearProblem& problem, const VectorXd& f, const Vec
                                      : VectorXd(problem.x().row(i)).transpose();
   }
   return true;
-}
-
-std::vector<double> EpsilonStages(const SinkhornOptions& options, const MatrixXd& cost) {
-  std::vector<double> stages;
-  if (options.epsilon_scaling.has_value()) {
-    const EpsilonScaling& s = *options.epsilon_scaling;
-    double eps = s.initial_epsilon > 0.0 ? s.initial_epsilon : cost.maxCoeff();
-    while (eps > options.epsilon) {
-      stages.push_back(eps);
-      eps *= s.decay;
-    }
-  }
-  stages.push_back(options.epsilon);
-  return stages;
 }
 
 }  // namespace
@@ -165,7 +116,7 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
   int64_t iteration = 0;
   double eps = options.epsilon;
 
-  const std::vector<double> stages = EpsilonStages(options, cost);
+  const std::vector<double> stages = EpsilonStages(options.epsilon, options.epsilon_scaling, cost);
   for (size_t stage = 0; stage < stages.size(); ++stage) {
     eps = stages[stage];
     const bool final_stage = stage + 1 == stages.size();
