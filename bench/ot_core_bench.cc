@@ -47,7 +47,9 @@ struct Flags {
   double epsilon = 0.0;    // sinkhorn, in units of the normalised cost
   double tolerance = 1e-6;  // sinkhorn, L1 marginal error
   int64_t max_iterations = 100000;
-  int threads = 1;  // sliced
+  int threads = 1;  // sliced, sinkhorn
+  std::string precision = "float64";  // sinkhorn: float64|float32
+  std::string method = "auto";        // sinkhorn: auto|log
 };
 
 void Usage() {
@@ -55,6 +57,7 @@ void Usage() {
       << "Usage: ot_core_bench --solver=exact|exact_points|sinkhorn|sliced|1d --x=X.npy --y=Y.npy\n"
          "                     [--a=A.npy --b=B.npy] [--epsilon=E] [--tolerance=T]\n"
          "                     [--max-iterations=N] [--directions=D.npy] [--threads=N]\n"
+         "                     [--precision=float64|float32] [--method=auto|log]  (sinkhorn)\n"
          "Times one solver call (inputs and cost matrix prepared before the timer) and\n"
          "prints one JSON line. Driven by bench/run-ot-bench; see bench/README.md.\n";
 }
@@ -105,6 +108,10 @@ Flags ParseFlags(int argc, char** argv) {
       f.tolerance = ParseDouble(arg, value);
     } else if (arg == "--max-iterations") {
       f.max_iterations = static_cast<int64_t>(ParseDouble(arg, value));
+    } else if (arg == "--precision") {
+      f.precision = value;
+    } else if (arg == "--method") {
+      f.method = value;
     } else if (arg == "--threads") {
       f.threads = static_cast<int>(ParseDouble(arg, value));
     } else {
@@ -162,6 +169,8 @@ class IterationClock final : public advect::Observer {
     last_iteration_ = report.iteration;
     ++count_;
   }
+  Clock::time_point first() const { return first_; }
+  Clock::time_point last() const { return last_; }
   // Seconds per iteration between the first and last report, or -1.
   double PerIteration() const {
     if (last_iteration_ <= first_iteration_) return -1.0;
@@ -219,15 +228,33 @@ int main(int argc, char** argv) {
     options.epsilon = flags.epsilon;
     options.tolerance = flags.tolerance;
     options.max_iterations = flags.max_iterations;
+    options.num_threads = flags.threads;
+    if (flags.precision == "float32") {
+      options.precision = advect::SinkhornPrecision::kFloat32;
+    } else if (flags.precision != "float64") {
+      Fail("--precision must be float64 or float32");
+    }
+    if (flags.method == "log") {
+      options.method = advect::SinkhornMethod::kLogDomain;
+    } else if (flags.method != "auto") {
+      Fail("--method must be auto or log");
+    }
     IterationClock clock;
     const Clock::time_point start = Clock::now();
     advect::SinkhornOutput out =
         Check(advect::SolveSinkhorn(problem, options, clock), "SolveSinkhorn");
     const double seconds = Seconds(start, Clock::now());
-    char extra[256];
+    char extra[512];
     std::snprintf(extra, sizeof extra,
-                  ", \"marginal_error_l1\": %.6g, \"converged\": %s, \"seconds_per_iteration\": %.6g",
-                  out.marginal_error, out.converged ? "true" : "false", clock.PerIteration());
+                  ", \"marginal_error_l1\": %.6g, \"converged\": %s, \"seconds_per_iteration\": %.6g"
+                  ", \"threads\": %d, \"precision\": \"%s\", \"kernel_builds\": %lld"
+                  ", \"log_domain_iterations\": %lld, \"to_first_report\": %.4g"
+                  ", \"after_last_report\": %.4g",
+                  out.marginal_error, out.converged ? "true" : "false", clock.PerIteration(),
+                  flags.threads, flags.precision.c_str(), static_cast<long long>(out.kernel_builds),
+                  static_cast<long long>(out.log_domain_iterations), Seconds(start, clock.first()),
+                  Seconds(clock.last(), start + std::chrono::duration_cast<Clock::duration>(
+                                                    std::chrono::duration<double>(seconds))));
     // value: <P, C> in units of the normalised cost, as POT's <P, M / M.max()>.
     Print(flags.solver, seconds, out.transport_cost, out.iterations, extra);
   } else if (flags.solver == "sliced") {

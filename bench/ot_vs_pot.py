@@ -222,10 +222,15 @@ def build_cases(args):
                         common = {"kind": "sinkhorn", "x": x, "y": y, "epsilon": eps,
                                   "stop_thr": SINKHORN_L1_TOL / math.sqrt(n),
                                   "max_iter": SINKHORN_MAX_ITER}
+                        # advect on both cores (POT's BLAS has both too); float64 is
+                        # the like-for-like row, float32 at its own floor (1e-5).
+                        base = [bench, "--solver", "sinkhorn", "--x", x, "--y", y,
+                                "--epsilon", repr(eps), "--threads", "2",
+                                "--max-iterations", str(SINKHORN_MAX_ITER)]
                         out = [("advect", "advect",
-                                [bench, "--solver", "sinkhorn", "--x", x, "--y", y,
-                                 "--epsilon", repr(eps), "--tolerance", repr(SINKHORN_L1_TOL),
-                                 "--max-iterations", str(SINKHORN_MAX_ITER)]),
+                                base + ["--tolerance", repr(SINKHORN_L1_TOL)]),
+                               ("advect_f32", "advect",
+                                base + ["--tolerance", "1e-5", "--precision", "float32"]),
                                ("sinkhorn", "pot", dict(common, method="sinkhorn",
                                                         label="ot.sinkhorn(method='sinkhorn')"))]
                         if not args.no_sinkhorn_log:
@@ -233,7 +238,9 @@ def build_cases(args):
                                         dict(common, method="sinkhorn_log",
                                              label="ot.sinkhorn(method='sinkhorn_log')")))
                         return out
-                    rows = [("advect", "sinkhorn", 1 / 3, f"sinkhorn eps={eps}: vs method='sinkhorn'")]
+                    rows = [("advect", "sinkhorn", 1 / 3, f"sinkhorn eps={eps}: vs method='sinkhorn'"),
+                            ("advect_f32", "sinkhorn", None,
+                             f"sinkhorn eps={eps} float32 (tol 1e-5): vs method='sinkhorn'")]
                     if not args.no_sinkhorn_log:
                         rows.append(("advect", "sinkhorn_log", 1 / 10,
                                      f"sinkhorn eps={eps}: vs method='sinkhorn_log'"))

@@ -103,7 +103,8 @@ const std::vector<Setting>& Settings() {
          return ParseInt(v, 1, 1'000'000, &c.server.limits.max_directions);
        }},
       {"threads-per-job", "ADVECT_THREADS_PER_JOB", "2",
-       "Threads one job's solver may use (sliced_ot); the result does not depend on it.",
+       "Threads one job's solver may use (sliced_ot, entropic_ot, ot_interpolation); the "
+       "result does not depend on it.",
        [](const std::string& v, DaemonConfig& c) {
          int64_t t = 0;
          absl::Status s = ParseInt(v, 1, 64, &t);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "core/problems/linear_problem.h"
 #include "core/solvers/sinkhorn.h"
 #include "server/field_checks.h"
@@ -39,6 +40,9 @@ class EntropicOtTask final : public Task {
     if (out->plan.has_value()) ToProto(*out->plan, r->mutable_plan());
     r->set_epsilon(out->epsilon);
     r->set_cost_scale(problem->cost_scale());
+    r->set_tolerance(out->tolerance);
+    r->set_log_domain_iterations(static_cast<int32_t>(out->log_domain_iterations));
+    r->set_kernel_builds(static_cast<int32_t>(out->kernel_builds));
     return result;
   }
 
@@ -65,6 +69,36 @@ absl::StatusOr<std::unique_ptr<EntropicOtTask>> Prepare(const v1::EntropicOtSpec
   options = SinkhornOptionsFrom(spec.epsilon(), spec.tolerance(), spec.max_iterations(),
                                 spec.has_epsilon_scaling() ? &spec.epsilon_scaling() : nullptr);
   options.return_plan = spec.return_plan();
+  options.num_threads = limits.threads_per_job;
+  switch (spec.method()) {
+    case v1::SINKHORN_METHOD_UNSPECIFIED:
+    case v1::SINKHORN_METHOD_AUTO:
+      options.method = SinkhornMethod::kAuto;
+      break;
+    case v1::SINKHORN_METHOD_LOG_DOMAIN:
+      options.method = SinkhornMethod::kLogDomain;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("method: unknown SinkhornMethod value ", spec.method()));
+  }
+  switch (spec.precision()) {
+    case v1::KERNEL_PRECISION_UNSPECIFIED:
+    case v1::KERNEL_PRECISION_FLOAT64:
+      options.precision = SinkhornPrecision::kFloat64;
+      break;
+    case v1::KERNEL_PRECISION_FLOAT32:
+      if (options.method == SinkhornMethod::kLogDomain) {
+        return absl::InvalidArgumentError(
+            "precision: KERNEL_PRECISION_FLOAT32 needs method SINKHORN_METHOD_AUTO (the log "
+            "domain has no kernel)");
+      }
+      options.precision = SinkhornPrecision::kFloat32;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("precision: unknown KernelPrecision value ", spec.precision()));
+  }
   if (options.return_plan) {
     if (absl::Status s = CheckCount("return_plan", in.n * in.m, limits.max_plan_entries,
                                     "plan entries (n * m)", "--max-plan-entries");

@@ -104,6 +104,7 @@ absl::StatusOr<std::unique_ptr<Task>> PrepareOtInterpolation(const v1::OtInterpo
   }
   SinkhornOptions options = SinkhornOptionsFrom(spec.epsilon(), spec.tolerance(),
                                                 spec.max_iterations(), nullptr);
+  options.num_threads = limits.threads_per_job;
   if (entropic) {
     if (absl::Status s = ValidateSinkhornOptions(options); !s.ok()) return WithFieldPrefix(p, s);
   }

@@ -34,7 +34,7 @@ const std::vector<CommandDef>& Commands() {
   static const auto* commands = new std::vector<CommandDef>{
       {"ot",
        "sinkhorn",
-       "entropic optimal transport (log-domain Sinkhorn) between two point clouds",
+       "entropic optimal transport (Sinkhorn) between two point clouds",
        {"ot sinkhorn --x X --y Y --epsilon E [FLAGS]",
         "ot sinkhorn --cost COST_FILE --epsilon E [FLAGS]"},
        "Solves min <P, C> + epsilon * KL(P | a x b) over couplings P of a and b on the\n"
@@ -58,6 +58,13 @@ const std::vector<CommandDef>& Commands() {
               },
               EpsilonScalingFlags(),
               {
+                  {"method", "auto|log",
+                   "auto (default): the scaling form on a stabilised kernel, in\n"
+                   "the log domain where the kernel under- or overflows; log:\n"
+                   "log-domain updates only (about 10x slower)"},
+                  {"precision", "float64|float32",
+                   "the kernel's number type (default float64); float32 halves\n"
+                   "memory and time per iteration and raises --tol to >= 1e-5"},
                   {"plan", "", "return the n x m plan (plan.npy with --out)"},
               },
               RunFlagDefs(true,

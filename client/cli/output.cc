@@ -115,9 +115,13 @@ std::string FormatOtResult(const v1::EntropicOtResult& r) {
   std::string out;
   Line(&out, "transport cost", Num(r.transport_cost()));
   Line(&out, "dual objective", Num(r.dual_objective()));
-  Line(&out, "iterations", absl::StrCat(r.iterations()));
+  Line(&out, "iterations",
+       r.log_domain_iterations() > 0
+           ? absl::StrCat(r.iterations(), " (", r.log_domain_iterations(), " in the log domain)")
+           : absl::StrCat(r.iterations()));
   Line(&out, "marginal error", Small(r.marginal_error()));
-  Line(&out, "converged", r.converged() ? "yes" : "no");
+  Line(&out, "converged",
+       absl::StrCat(r.converged() ? "yes" : "no", " (tolerance ", Small(r.tolerance()), ")"));
   Line(&out, "epsilon", Num(r.epsilon()));
   if (r.cost_scale() != 1.0 && r.cost_scale() != 0.0) {
     Line(&out, "cost scale", absl::StrCat(Num(r.cost_scale()), " (costs are normalised)"));

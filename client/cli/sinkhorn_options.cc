@@ -33,6 +33,25 @@ absl::StatusOr<SinkhornOptions> SinkhornOptionsFromFlags(const ParsedFlags& flag
                                    " needs --epsilon-scaling"));
   }
   o.plan = flags.Has("plan");
+  if (auto method = flags.Get("method")) {
+    if (*method == "auto") {
+      o.method = v1::SINKHORN_METHOD_AUTO;
+    } else if (*method == "log") {
+      o.method = v1::SINKHORN_METHOD_LOG_DOMAIN;
+    } else {
+      return UsageError(absl::StrCat("--method must be auto or log, got '", *method, "'"));
+    }
+  }
+  if (auto precision = flags.Get("precision")) {
+    if (*precision == "float64") {
+      o.precision = v1::KERNEL_PRECISION_FLOAT64;
+    } else if (*precision == "float32") {
+      o.precision = v1::KERNEL_PRECISION_FLOAT32;
+    } else {
+      return UsageError(
+          absl::StrCat("--precision must be float64 or float32, got '", *precision, "'"));
+    }
+  }
   absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
   if (!run.ok()) return run.status();
   o.run = *std::move(run);
@@ -56,6 +75,8 @@ absl::StatusOr<v1::JobSpec> BuildJobSpec(const SinkhornOptions& o) {
     ot->mutable_epsilon_scaling()->set_decay(o.epsilon_decay.value_or(0.0));
   }
   ot->set_return_plan(o.plan);
+  ot->set_method(o.method);
+  ot->set_precision(o.precision);
   return spec;
 }
 

@@ -23,6 +23,8 @@ struct SinkhornOptions {
   bool epsilon_scaling = false;
   std::optional<double> epsilon_start, epsilon_decay;
   bool plan = false;
+  v1::SinkhornMethod method = v1::SINKHORN_METHOD_UNSPECIFIED;
+  v1::KernelPrecision precision = v1::KERNEL_PRECISION_UNSPECIFIED;
 };
 
 // Checks flag presence, combinations and numbers (usage errors, exit 2).

@@ -14,6 +14,8 @@
 
 #include "core/observer.h"
 #include "core/solvers/sinkhorn.h"  // EpsilonScaling
+#include "core/solvers/stop_flag.h"
+#include "core/solvers/vector_exp.h"
 
 namespace advect::log_domain {
 
@@ -23,23 +25,47 @@ namespace advect::log_domain {
 // subnormal arithmetic is several times slower than normal arithmetic.
 inline constexpr double kNegligibleExponent = -700.0;
 
-// out_k = -eps * log sum_l exp(logw_l + (pot_l - cost(l, k)) / eps) for every
-// column k of `cost` (columns are contiguous, so the reads stream memory).
-// Polls the observer once per column; returns false if it asked to stop.
-inline bool SoftMinColumns(const Eigen::MatrixXd& cost, const Eigen::VectorXd& pot,
-                           const Eigen::ArrayXd& logw, double eps, const Observer& observer,
-                           Eigen::VectorXd& out, Eigen::ArrayXd& scratch) {
+// out_k = -eps * log sum_l exp(logw_l + (pot_l - cost(l, k)) / eps) for the
+// columns k in [begin, end) of `cost` (columns are contiguous, so the reads
+// stream memory). Polls the observer once per column; returns false if it
+// asked to stop.
+inline bool SoftMinColumnRange(const Eigen::MatrixXd& cost, const Eigen::VectorXd& pot,
+                               const Eigen::ArrayXd& logw, double eps, Eigen::Index begin,
+                               Eigen::Index end, const Observer& observer, Eigen::VectorXd& out,
+                               Eigen::ArrayXd& scratch) {
   const double inv_eps = 1.0 / eps;
   const Eigen::ArrayXd base = logw + pot.array() * inv_eps;
-  for (Eigen::Index k = 0; k < cost.cols(); ++k) {
+  for (Eigen::Index k = begin; k < end; ++k) {
     if (observer.StopRequested()) return false;
     scratch = base - cost.col(k).array() * inv_eps;
     const double top = scratch.maxCoeff();
     // The largest term is e^0 = 1, so terms below e^kNegligibleExponent cannot
     // change the sum.
-    out[k] = -eps * (top + std::log((scratch - top).max(kNegligibleExponent).exp().sum()));
+    scratch -= top;
+    vector_exp::ExpOrZero(scratch.data(), scratch.data(), scratch.size(), kNegligibleExponent);
+    out[k] = -eps * (top + std::log(scratch.sum()));
   }
   return true;
+}
+
+inline bool SoftMinColumns(const Eigen::MatrixXd& cost, const Eigen::VectorXd& pot,
+                           const Eigen::ArrayXd& logw, double eps, const Observer& observer,
+                           Eigen::VectorXd& out, Eigen::ArrayXd& scratch) {
+  return SoftMinColumnRange(cost, pot, logw, eps, 0, cost.cols(), observer, out, scratch);
+}
+
+// SoftMinColumns with the columns split in two fixed halves, run beside each
+// other when `parallel` (the result does not depend on it).
+inline bool SoftMinColumnsInHalves(const Eigen::MatrixXd& cost, const Eigen::VectorXd& pot,
+                                   const Eigen::ArrayXd& logw, double eps, bool parallel,
+                                   const Observer& observer, Eigen::VectorXd& out) {
+  const Eigen::Index half = cost.cols() / 2;
+  out.resize(cost.cols());
+  return RunTwoParts(parallel, observer, [&](int part, const Observer& o) {
+    Eigen::ArrayXd scratch(cost.rows());
+    return part == 0 ? SoftMinColumnRange(cost, pot, logw, eps, 0, half, o, out, scratch)
+                     : SoftMinColumnRange(cost, pot, logw, eps, half, cost.cols(), o, out, scratch);
+  });
 }
 
 // C^T, copied in blocks of rows so that a stop request is honoured within

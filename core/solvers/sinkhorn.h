@@ -1,12 +1,18 @@
-// Entropic optimal transport by log-domain Sinkhorn (SCIENCE.md a5).
+// Entropic optimal transport by Sinkhorn's algorithm (SCIENCE.md a5).
 //
 // Minimises <P, C> + epsilon * KL(P | a x b) over couplings of a and b. The
 // optimal plan is P_ij = a_i b_j exp((f_i + g_j - C_ij) / epsilon) and the
 // updates are the soft-min (log-sum-exp) forms
 //   g_j <- -eps log sum_i a_i exp((f_i - C_ij) / eps),
 //   f_i <- -eps log sum_j b_j exp((g_j - C_ij) / eps),
-// stable at any epsilon > 0. Reference: Peyre & Cuturi, Computational Optimal
-// Transport (2019), ch. 4; epsilon scaling as in Schmitzer (2019).
+// stable at any epsilon > 0. By default the iterations run in the scaling form
+// u = 1 / (K (b v)), v = 1 / (K^T (a u)) on a stabilised kernel
+// K = exp((f0 + g0 - C) / eps) that absorbs large scalings into the potentials
+// (sinkhorn_scaling.h): one fused pass over K per iteration and no exp() in the
+// loop. Where the kernel cannot represent a stage (it would under- or overflow
+// even right after absorption), that stage runs in the log domain instead.
+// Reference: Peyre & Cuturi, Computational Optimal Transport (2019), ch. 4;
+// absorption and epsilon scaling as in Schmitzer (2019).
 #ifndef ADVECT_CORE_SOLVERS_SINKHORN_H_
 #define ADVECT_CORE_SOLVERS_SINKHORN_H_
 
@@ -31,12 +37,38 @@ struct EpsilonScaling {
 
 inline constexpr double kSinkhornStageTolerance = 1e-3;
 
+enum class SinkhornMethod {
+  kAuto,       // the scaling form, falling back to the log domain where it must
+  kLogDomain,  // log-sum-exp updates only (an exp() per entry per half-step)
+};
+
+// The number type of the kernel in the scaling form. Potentials, sums across
+// rows and the returned plan stay in double; float halves the memory and the
+// bytes read per iteration.
+enum class SinkhornPrecision { kFloat64, kFloat32 };
+
+// The smallest marginal error the float32 kernel can be asked for. The float
+// kernel perturbs each entry by up to 6e-8 relative and its sums along a
+// column are accumulated in float, so the error measured in double on the
+// returned plan sits a few 1e-7 away from the error the float iterations see.
+// Smaller tolerances are raised to this (the output's `tolerance` says so);
+// the float iterations stop at half the tolerance, and `converged` also
+// requires the measured marginal_error to be within it.
+inline constexpr double kFloat32ToleranceFloor = 1e-5;
+inline constexpr int kSinkhornMaxThreads = 64;
+
 struct SinkhornOptions {
   double epsilon = 0.0;        // required, > 0, in units of the cost
   double tolerance = 1e-9;     // on |P1 - a|_1 + |P^T 1 - b|_1, >= 0
   int64_t max_iterations = 1000;  // over all stages, >= 0
   std::optional<EpsilonScaling> epsilon_scaling;
   bool return_plan = false;
+  SinkhornMethod method = SinkhornMethod::kAuto;
+  SinkhornPrecision precision = SinkhornPrecision::kFloat64;
+  // Threads for the passes over the kernel, in [1, kSinkhornMaxThreads]. The
+  // rows are split in two halves whatever the count, so the result does not
+  // depend on it; more than 2 does not help yet.
+  int num_threads = 1;
 };
 
 struct SinkhornOutput {
@@ -49,10 +81,17 @@ struct SinkhornOutput {
   bool converged = false;       // the stopping test passed at the final epsilon
   double epsilon = 0.0;
   std::optional<Eigen::MatrixXd> plan;
+  double tolerance = 0.0;               // the tolerance applied at the final epsilon
+  int64_t log_domain_iterations = 0;    // iterations run in the log domain
+  int64_t kernel_builds = 0;            // kernels built for the scaling form
 };
 
-// Checks the options; errors name epsilon, tolerance, max_iterations or
-// epsilon_scaling.* as in the public API.
+// The tolerance the solver applies: options.tolerance, raised to
+// kFloat32ToleranceFloor for the float32 kernel.
+double EffectiveSinkhornTolerance(const SinkhornOptions& options);
+
+// Checks the options; errors name epsilon, tolerance, max_iterations,
+// epsilon_scaling.* or num_threads as in the public API.
 absl::Status ValidateSinkhornOptions(const SinkhornOptions& options);
 
 // Solves the problem. Progress is reported once per iteration (error = the L1

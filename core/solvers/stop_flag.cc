@@ -43,4 +43,11 @@ bool RunBesideHelper(const std::function<bool(const Observer&)>& mine,
   return mine_ok && helper_ok;
 }
 
+bool RunTwoParts(bool parallel, const Observer& observer,
+                 const std::function<bool(int part, const Observer&)>& part) {
+  if (!parallel) return part(0, observer) && part(1, observer);
+  return RunBesideHelper([&](const Observer& o) { return part(0, o); },
+                         [&](const Observer& o) { return part(1, o); }, observer);
+}
+
 }  // namespace advect

@@ -46,6 +46,13 @@ class CallerStop : public Observer {
 bool RunBesideHelper(const std::function<bool(const Observer&)>& mine,
                      const std::function<bool(const Observer&)>& theirs, const Observer& client);
 
+// Runs part(0, observer) and part(1, observer): on the calling thread and one
+// helper when `parallel`, else one after the other on the calling thread.
+// Solvers give the two parts fixed halves of their work, so their results do
+// not depend on `parallel`. Returns false if either part did.
+bool RunTwoParts(bool parallel, const Observer& observer,
+                 const std::function<bool(int part, const Observer&)>& part);
+
 }  // namespace advect
 
 #endif  // ADVECT_CORE_SOLVERS_STOP_FLAG_H_

@@ -135,6 +135,28 @@ assert "plan" not in r
 ' "$TMP/json.out"
 COST=$("$PY" -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["transport_cost"]))' "$TMP/json.out")
 
+# --method and --precision: the same problem in the log domain and on a float32 kernel
+expect method_log 0 "${A[@]}" --json ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 \
+  --method log
+pycheck method_log '
+r = json.load(open(sys.argv[1]))
+assert r["converged"] is True and r["log_domain_iterations"] == r["iterations"], r
+assert abs(r["transport_cost"] - float(sys.argv[2])) <= 1e-9 * abs(r["transport_cost"]), r
+' "$TMP/method_log.out" "$COST"
+expect precision_f32 0 "${A[@]}" --json ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
+  --epsilon 0.05 --precision float32
+pycheck precision_f32 '
+r = json.load(open(sys.argv[1]))
+assert r["tolerance"] == 1e-5 and r["converged"] is True and r["marginal_error"] <= 1e-5, r
+assert r["kernel_builds"] >= 1 and r.get("log_domain_iterations", 0) == 0, r
+assert abs(r["transport_cost"] - float(sys.argv[2])) <= 1e-4 * abs(r["transport_cost"]), r
+' "$TMP/precision_f32.out" "$COST"
+expect_error bad_method 2 "--method must be auto or log" "${A[@]}" ot sinkhorn \
+  --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --method fast
+expect_error f32_log 4 "precision: KERNEL_PRECISION_FLOAT32 needs method" \
+  "${A[@]}" ot sinkhorn \
+  --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --method log --precision float32
+
 # global flags after the command, --flag=value
 expect json_late 0 "${A[@]}" ot sinkhorn --x="$EX/x.npy" --y "$EX/y.npy" --epsilon=0.05 --json \
   --server "127.0.0.1:$PORT"
