@@ -14,7 +14,10 @@
 //   exact         SolveExactOt on the dense squared-Euclidean cost of x, y (uniform weights)
 //   exact_points  SolveExactOtFromPoints (costs computed when priced, no matrix)
 //   sinkhorn      SolveSinkhorn on that cost divided by its maximum, --epsilon in
-//                 those units, --tolerance on the L1 marginal error
+//                 those units, --tolerance on the L1 marginal error;
+//                 --threads, --precision float64|float32, --method auto|log
+//   sinkhorn_online  SolveSinkhornOnline: the same problem without any matrix
+//                 (the maximum and every cost computed in the timer), --threads
 //   sliced        SolveSliced with the directions of --directions (d x k), p = 2
 //   1d            SolveOt1d of the 1-D arrays x, y (weights --a, --b if given), p = 2
 #include <sys/resource.h>
@@ -35,6 +38,7 @@
 #include "core/solvers/network_simplex.h"
 #include "core/solvers/ot_1d.h"
 #include "core/solvers/sinkhorn.h"
+#include "core/solvers/sinkhorn_online.h"
 #include "core/solvers/sliced.h"
 
 namespace {
@@ -54,7 +58,7 @@ struct Flags {
 
 void Usage() {
   std::cout
-      << "Usage: ot_core_bench --solver=exact|exact_points|sinkhorn|sliced|1d --x=X.npy --y=Y.npy\n"
+      << "Usage: ot_core_bench --solver=exact|exact_points|sinkhorn|sinkhorn_online|sliced|1d --x=X.npy --y=Y.npy\n"
          "                     [--a=A.npy --b=B.npy] [--epsilon=E] [--tolerance=T]\n"
          "                     [--max-iterations=N] [--directions=D.npy] [--threads=N]\n"
          "                     [--precision=float64|float32] [--method=auto|log]  (sinkhorn)\n"
@@ -256,6 +260,33 @@ int main(int argc, char** argv) {
                   Seconds(clock.last(), start + std::chrono::duration_cast<Clock::duration>(
                                                     std::chrono::duration<double>(seconds))));
     // value: <P, C> in units of the normalised cost, as POT's <P, M / M.max()>.
+    Print(flags.solver, seconds, out.transport_cost, out.iterations, extra);
+  } else if (flags.solver == "sinkhorn_online") {
+    // No cost matrix at all: the normalisation's maximum and every cost are
+    // computed from the points inside the timer.
+    const Eigen::Index n = x.rows();
+    const Eigen::Index m = y.rows();
+    advect::OnlineProblem problem{x, y, a.size() ? a : Eigen::VectorXd::Constant(n, 1.0 / n),
+                                  b.size() ? b : Eigen::VectorXd::Constant(m, 1.0 / m), cost,
+                                  1.0};
+    advect::SinkhornOptions options;
+    options.epsilon = flags.epsilon;
+    options.tolerance = flags.tolerance;
+    options.max_iterations = flags.max_iterations;
+    options.num_threads = flags.threads;
+    IterationClock clock;
+    const Clock::time_point start = Clock::now();
+    problem.cost_scale =
+        Check(advect::MaxCostOnline(x, y, cost, flags.threads), "MaxCostOnline");
+    advect::SinkhornOutput out =
+        Check(advect::SolveSinkhornOnline(problem, options, clock), "SolveSinkhornOnline");
+    const double seconds = Seconds(start, Clock::now());
+    char extra[256];
+    std::snprintf(extra, sizeof extra,
+                  ", \"marginal_error_l1\": %.6g, \"converged\": %s, \"seconds_per_iteration\": %.6g"
+                  ", \"threads\": %d",
+                  out.marginal_error, out.converged ? "true" : "false", clock.PerIteration(),
+                  flags.threads);
     Print(flags.solver, seconds, out.transport_cost, out.iterations, extra);
   } else if (flags.solver == "sliced") {
     advect::SlicedOptions options;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/problems/linear_problem.h"
 #include "core/solvers/sinkhorn.h"
+#include "core/solvers/sinkhorn_online.h"
 #include "server/field_checks.h"
 #include "server/matrix_convert.h"
 #include "server/ot_input.h"
@@ -20,12 +21,9 @@ class EntropicOtTask final : public Task {
   bool supports_frames() const override { return !input_.cost_matrix.has_value(); }
 
   absl::StatusOr<v1::JobResult> Run(Observer& observer) override {
-    absl::StatusOr<LinearProblem> problem = input_.TakeProblem(observer);
-    if (!problem.ok()) return WithFieldPrefix(prefix_, problem.status());
-    if (normalize_cost_) {
-      if (absl::Status s = problem->NormalizeCost(); !s.ok()) return WithFieldPrefix(prefix_, s);
-    }
-    absl::StatusOr<SinkhornOutput> out = SolveSinkhorn(*problem, options_, observer);
+    double cost_scale = 1.0;
+    absl::StatusOr<SinkhornOutput> out =
+        online_ ? SolveOnline(observer, cost_scale) : SolveDense(observer, cost_scale);
     if (!out.ok()) return WithFieldPrefix(prefix_, out.status());
 
     v1::JobResult result;
@@ -39,16 +37,46 @@ class EntropicOtTask final : public Task {
     r->set_converged(out->converged);
     if (out->plan.has_value()) ToProto(*out->plan, r->mutable_plan());
     r->set_epsilon(out->epsilon);
-    r->set_cost_scale(problem->cost_scale());
+    r->set_cost_scale(cost_scale);
     r->set_tolerance(out->tolerance);
     r->set_log_domain_iterations(static_cast<int32_t>(out->log_domain_iterations));
     r->set_kernel_builds(static_cast<int32_t>(out->kernel_builds));
     return result;
   }
 
+  absl::StatusOr<SinkhornOutput> SolveDense(Observer& observer, double& cost_scale) {
+    absl::StatusOr<LinearProblem> problem = input_.TakeProblem(observer);
+    if (!problem.ok()) return problem.status();
+    if (normalize_cost_) {
+      if (absl::Status s = problem->NormalizeCost(); !s.ok()) return s;
+    }
+    cost_scale = problem->cost_scale();
+    return SolveSinkhorn(*problem, options_, observer);
+  }
+
+  absl::StatusOr<SinkhornOutput> SolveOnline(Observer& observer, double& cost_scale) {
+    OnlineProblem problem{std::move(input_.clouds.x), std::move(input_.clouds.y),
+                          std::move(input_.clouds.a), std::move(input_.clouds.b), input_.cost,
+                          1.0};
+    if (normalize_cost_) {
+      absl::StatusOr<double> max_cost =
+          MaxCostOnline(problem.x, problem.y, problem.cost, options_.num_threads, observer);
+      if (!max_cost.ok()) return max_cost.status();
+      if (!(*max_cost > 0.0)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("normalize_cost: the cost's maximum is ", *max_cost,
+                         "; only a positive maximum can be used"));
+      }
+      problem.cost_scale = *max_cost;
+    }
+    cost_scale = problem.cost_scale;
+    return SolveSinkhornOnline(problem, options_, observer);
+  }
+
   std::string prefix_;
   OtInput input_;
   bool normalize_cost_ = false;
+  bool online_ = false;
   SinkhornOptions options_;
 };
 
@@ -56,7 +84,14 @@ class EntropicOtTask final : public Task {
 absl::StatusOr<std::unique_ptr<EntropicOtTask>> Prepare(const v1::EntropicOtSpec& spec,
                                                         const Limits& limits) {
   auto task = std::make_unique<EntropicOtTask>();
-  absl::StatusOr<OtInput> input = PrepareOtInput(spec, limits, CostStorage::kDense);
+  task->online_ = spec.method() == v1::SINKHORN_METHOD_ONLINE;
+  if (task->online_ && !IsUnset(spec.cost_matrix())) {
+    return absl::InvalidArgumentError(
+        "method: SINKHORN_METHOD_ONLINE computes the costs from the points x and y; it cannot "
+        "take cost_matrix");
+  }
+  absl::StatusOr<OtInput> input =
+      PrepareOtInput(spec, limits, task->online_ ? CostStorage::kImplicit : CostStorage::kDense);
   if (!input.ok()) return input.status();
   task->input_ = *std::move(input);
   const OtInput& in = task->input_;
@@ -76,6 +111,7 @@ absl::StatusOr<std::unique_ptr<EntropicOtTask>> Prepare(const v1::EntropicOtSpec
       options.method = SinkhornMethod::kAuto;
       break;
     case v1::SINKHORN_METHOD_LOG_DOMAIN:
+    case v1::SINKHORN_METHOD_ONLINE:  // the log-domain updates, costs from the points
       options.method = SinkhornMethod::kLogDomain;
       break;
     default:
@@ -91,7 +127,7 @@ absl::StatusOr<std::unique_ptr<EntropicOtTask>> Prepare(const v1::EntropicOtSpec
       if (options.method == SinkhornMethod::kLogDomain) {
         return absl::InvalidArgumentError(
             "precision: KERNEL_PRECISION_FLOAT32 needs method SINKHORN_METHOD_AUTO (the log "
-            "domain has no kernel)");
+            "domain and the online form have no kernel)");
       }
       options.precision = SinkhornPrecision::kFloat32;
       break;

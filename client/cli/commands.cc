@@ -58,10 +58,11 @@ const std::vector<CommandDef>& Commands() {
               },
               EpsilonScalingFlags(),
               {
-                  {"method", "auto|log",
+                  {"method", "auto|log|online",
                    "auto (default): the scaling form on a stabilised kernel, in\n"
                    "the log domain where the kernel under- or overflows; log:\n"
-                   "log-domain updates only (about 10x slower)"},
+                   "log-domain updates only (about 10x slower); online: no n x m\n"
+                   "matrix at all, costs recomputed from --x and --y each pass"},
                   {"precision", "float64|float32",
                    "the kernel's number type (default float64); float32 halves\n"
                    "memory and time per iteration and raises --tol to >= 1e-5"},

@@ -38,8 +38,11 @@ absl::StatusOr<SinkhornOptions> SinkhornOptionsFromFlags(const ParsedFlags& flag
       o.method = v1::SINKHORN_METHOD_AUTO;
     } else if (*method == "log") {
       o.method = v1::SINKHORN_METHOD_LOG_DOMAIN;
+    } else if (*method == "online") {
+      o.method = v1::SINKHORN_METHOD_ONLINE;
     } else {
-      return UsageError(absl::StrCat("--method must be auto or log, got '", *method, "'"));
+      return UsageError(
+          absl::StrCat("--method must be auto, log or online, got '", *method, "'"));
     }
   }
   if (auto precision = flags.Get("precision")) {

@@ -25,27 +25,37 @@ absl::StatusOr<Eigen::MatrixXd> CostMatrix(const Eigen::Ref<const Eigen::MatrixX
   }
   const Eigen::Index n = x.rows();
   const Eigen::Index m = y.rows();
-  // Column j of C holds c(x_i, y_j) for all i; compute it from the transposed
-  // source so that each inner loop reads contiguous memory.
-  const Eigen::MatrixXd xt = x.transpose();  // d x n
+  // Column j of C holds c(x_i, y_j) for all i, computed a dimension at a time
+  // over contiguous columns of x.
   Eigen::MatrixXd c(n, m);
-  Eigen::ArrayXd sq(n);
+  Eigen::ArrayXd column(n);
   for (Eigen::Index j = 0; j < m; ++j) {
     if (observer.StopRequested()) return absl::CancelledError("stopped while computing the cost");
-    sq = (xt.colwise() - y.row(j).transpose()).colwise().squaredNorm().transpose().array();
-    switch (cost.kind) {
-      case CostKind::kSquaredEuclidean:
-        c.col(j) = sq.matrix();
-        break;
-      case CostKind::kEuclidean:
-        c.col(j) = sq.sqrt().matrix();
-        break;
-      case CostKind::kPower:
-        c.col(j) = sq.pow(0.5 * cost.p).matrix();
-        break;
-    }
+    CostColumn(x, y.row(j).transpose(), cost, column);
+    c.col(j) = column.matrix();
   }
   return c;
+}
+
+void CostColumn(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                const Eigen::Ref<const Eigen::VectorXd>& y, const GroundCost& cost,
+                Eigen::ArrayXd& out) {
+  if (x.cols() == 0) {
+    out.setZero(x.rows());
+    return;
+  }
+  out = (x.col(0).array() - y[0]).square();
+  for (Eigen::Index k = 1; k < x.cols(); ++k) out += (x.col(k).array() - y[k]).square();
+  switch (cost.kind) {
+    case CostKind::kSquaredEuclidean:
+      break;
+    case CostKind::kEuclidean:
+      out = out.sqrt();
+      break;
+    case CostKind::kPower:
+      out = out.pow(0.5 * cost.p);
+      break;
+  }
 }
 
 }  // namespace advect

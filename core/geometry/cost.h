@@ -23,6 +23,14 @@ struct GroundCost {
 // Checks the parameters of a ground cost ("p" must be finite and > 0 for kPower).
 absl::Status ValidateGroundCost(const GroundCost& cost);
 
+// One column of the cost: out_i = c(x_i, y) for every row x_i of x (n x d)
+// and one point y (d values), summing (x_ik - y_k)^2 over k in order, one
+// dimension at a time across all points. CostMatrix builds its columns with
+// it, so a solver that computes costs on the fly gets the same bits.
+void CostColumn(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                const Eigen::Ref<const Eigen::VectorXd>& y, const GroundCost& cost,
+                Eigen::ArrayXd& out);
+
 // The n x m matrix C_ij = c(x_i, y_j), computed entry by entry (no |x|^2+|y|^2-2<x,y>
 // expansion, so no cancellation). x is n x d, y is m x d. Returns Cancelled if the
 // observer asks to stop part-way.

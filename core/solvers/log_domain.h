@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -68,6 +69,39 @@ inline bool SoftMinColumnsInHalves(const Eigen::MatrixXd& cost, const Eigen::Vec
   });
 }
 
+// Sums a plan's columns as they are produced by two fixed halves of the
+// columns (part 0 and part 1, possibly on two threads): its cost <P, C>, row
+// and column sums, and the plan itself when asked. Finish() fills the output's
+// transport_cost and marginal_error the same way whatever produced the columns.
+class PlanMeasurement {
+ public:
+  PlanMeasurement(Eigen::Index n, Eigen::Index m, bool keep_plan)
+      : row_sums_(Eigen::MatrixXd::Zero(n, 2)), col_sums_(m), keep_plan_(keep_plan) {
+    if (keep_plan_) plan_.resize(n, m);
+  }
+  // Column j of the plan and of the cost, from `part`.
+  void Add(int part, Eigen::Index j, const Eigen::Ref<const Eigen::ArrayXd>& cost,
+           const Eigen::ArrayXd& column) {
+    transport_[part] += (column * cost).sum();
+    row_sums_.col(part) += column.matrix();
+    col_sums_[j] = column.sum();
+    if (keep_plan_) plan_.col(j) = column.matrix();
+  }
+  void Finish(const Eigen::VectorXd& a, const Eigen::VectorXd& b, SinkhornOutput& out) {
+    const Eigen::VectorXd rows = row_sums_.col(0) + row_sums_.col(1);
+    out.transport_cost = transport_[0] + transport_[1];
+    out.marginal_error = (rows - a).lpNorm<1>() + (col_sums_ - b).lpNorm<1>();
+    if (keep_plan_) out.plan = std::move(plan_);
+  }
+
+ private:
+  Eigen::MatrixXd row_sums_;
+  Eigen::VectorXd col_sums_;
+  double transport_[2] = {0.0, 0.0};
+  bool keep_plan_;
+  Eigen::MatrixXd plan_;
+};
+
 // C^T, copied in blocks of rows so that a stop request is honoured within
 // milliseconds even for the largest matrices. Returns false on a stop request.
 inline bool TransposeInterruptibly(const Eigen::MatrixXd& c, const Observer& observer,
@@ -84,12 +118,13 @@ inline bool TransposeInterruptibly(const Eigen::MatrixXd& c, const Observer& obs
 
 // The epsilon schedule of SinkhornOptions: max(epsilon, initial * decay^k),
 // starting at the cost's maximum when initial_epsilon is 0, ending at epsilon.
+// `max_cost` is called only when the schedule needs the cost's maximum.
 inline std::vector<double> EpsilonStages(double epsilon,
                                          const std::optional<EpsilonScaling>& scaling,
-                                         const Eigen::MatrixXd& cost) {
+                                         const std::function<double()>& max_cost) {
   std::vector<double> stages;
   if (scaling.has_value()) {
-    double eps = scaling->initial_epsilon > 0.0 ? scaling->initial_epsilon : cost.maxCoeff();
+    double eps = scaling->initial_epsilon > 0.0 ? scaling->initial_epsilon : max_cost();
     while (eps > epsilon) {
       stages.push_back(eps);
       eps *= scaling->decay;
@@ -97,6 +132,12 @@ inline std::vector<double> EpsilonStages(double epsilon,
   }
   stages.push_back(epsilon);
   return stages;
+}
+
+inline std::vector<double> EpsilonStages(double epsilon,
+                                         const std::optional<EpsilonScaling>& scaling,
+                                         const Eigen::MatrixXd& cost) {
+  return EpsilonStages(epsilon, scaling, [&cost] { return cost.maxCoeff(); });
 }
 
 }  // namespace advect::log_domain

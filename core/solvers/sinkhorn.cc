@@ -200,28 +200,18 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
   }
 
   // Measure the returned plan: cost, marginals, and the plan itself if asked.
-  // Each half of the columns sums into its own row sums and cost.
-  if (options.return_plan) out.plan.emplace(n, m);
-  MatrixXd row_sums = MatrixXd::Zero(n, 2);
-  VectorXd col_sums(m);
-  double transport_parts[2] = {0.0, 0.0};
+  log_domain::PlanMeasurement measurement(n, m, options.return_plan);
   const bool measured = RunTwoParts(parallel, observer, [&](int part, const Observer& o) {
     const Index begin = part == 0 ? 0 : m / 2;
     const Index end = part == 0 ? m / 2 : m;
     return ForEachPlanColumn(problem, f, g, eps, begin, end, o,
                              [&](Index j, const ArrayXd& column) {
-                               transport_parts[part] += (column * cost.col(j).array()).sum();
-                               row_sums.col(part) += column.matrix();
-                               col_sums[j] = column.sum();
-                               if (out.plan) out.plan->col(j) = column.matrix();
+                               measurement.Add(part, j, cost.col(j).array(), column);
                              });
   });
   if (!measured) return Stopped();
-  const double transport = transport_parts[0] + transport_parts[1];
-  const VectorXd rows = row_sums.col(0) + row_sums.col(1);
-  out.transport_cost = transport;
+  measurement.Finish(problem.a(), problem.b(), out);
   out.dual_objective = DualObjective(problem, f, g);
-  out.marginal_error = (rows - problem.a()).lpNorm<1>() + (col_sums - problem.b()).lpNorm<1>();
   // The float kernel's own error estimate is not the measured one (see
   // kFloat32ToleranceFloor); converged means the returned plan is within tolerance.
   if (options.precision == SinkhornPrecision::kFloat32 && out.marginal_error > tolerance) {

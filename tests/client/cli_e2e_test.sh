@@ -143,6 +143,14 @@ r = json.load(open(sys.argv[1]))
 assert r["converged"] is True and r["log_domain_iterations"] == r["iterations"], r
 assert abs(r["transport_cost"] - float(sys.argv[2])) <= 1e-9 * abs(r["transport_cost"]), r
 ' "$TMP/method_log.out" "$COST"
+expect method_online 0 "${A[@]}" --json ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
+  --epsilon 0.05 --method online
+pycheck method_online '
+r = json.load(open(sys.argv[1]))
+assert r["converged"] is True and r["log_domain_iterations"] == r["iterations"], r
+assert r.get("kernel_builds", 0) == 0, r
+assert abs(r["transport_cost"] - float(sys.argv[2])) <= 1e-9 * abs(r["transport_cost"]), r
+' "$TMP/method_online.out" "$COST"
 expect precision_f32 0 "${A[@]}" --json ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
   --epsilon 0.05 --precision float32
 pycheck precision_f32 '
@@ -151,7 +159,7 @@ assert r["tolerance"] == 1e-5 and r["converged"] is True and r["marginal_error"]
 assert r["kernel_builds"] >= 1 and r.get("log_domain_iterations", 0) == 0, r
 assert abs(r["transport_cost"] - float(sys.argv[2])) <= 1e-4 * abs(r["transport_cost"]), r
 ' "$TMP/precision_f32.out" "$COST"
-expect_error bad_method 2 "--method must be auto or log" "${A[@]}" ot sinkhorn \
+expect_error bad_method 2 "--method must be auto, log or online" "${A[@]}" ot sinkhorn \
   --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --method fast
 expect_error f32_log 4 "precision: KERNEL_PRECISION_FLOAT32 needs method" \
   "${A[@]}" ot sinkhorn \
@@ -221,6 +229,8 @@ expect power 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0
   --max-iter 5000 --frame-every 10 --max-frames 5 --timeout 30
 
 expect cost_file 0 "${A[@]}" --json ot sinkhorn --cost "$TMP/cost.npy" --epsilon 0.05
+expect_error online_cost 4 "method: SINKHORN_METHOD_ONLINE computes the costs from the points" \
+  "${A[@]}" ot sinkhorn --cost "$TMP/cost.npy" --epsilon 0.05 --method online
 pycheck cost_file '
 r = json.load(open(sys.argv[1]))
 assert abs(r["transport_cost"] - float(sys.argv[2])) < 1e-9, (r["transport_cost"], sys.argv[2])

@@ -53,6 +53,57 @@ class OtKindsTest : public ServerTest {
 
 std::vector<double> Values(const v1::Matrix& m) { return {m.values().begin(), m.values().end()}; }
 
+// --- entropic_ot, online ---
+
+v1::JobSpec OnlineSpec() {
+  v1::JobSpec spec;
+  v1::EntropicOtSpec* s = spec.mutable_entropic_ot();
+  *s->mutable_x() = RandomPoints(40, 2, 31);
+  *s->mutable_y() = RandomPoints(30, 2, 32);
+  s->set_epsilon(0.05);
+  s->set_normalize_cost(true);
+  s->set_method(v1::SINKHORN_METHOD_ONLINE);
+  return spec;
+}
+
+TEST_F(OtKindsTest, OnlineSinkhornIsNotBoundByTheCostLimit) {
+  // 40 * 30 = 1200 cost entries against a limit of 1000: the stored forms are
+  // refused, the online form (which stores none) runs and gives their answer.
+  server::ServerOptions options = TestOptions();
+  options.limits.max_cost_entries = 1000;
+  server_->Shutdown(milliseconds(0));
+  StartServer(options);
+  const v1::EntropicOtResult online = RunOk(OnlineSpec()).entropic_ot();
+  EXPECT_TRUE(online.converged());
+  EXPECT_EQ(online.log_domain_iterations(), online.iterations());
+  EXPECT_GT(online.cost_scale(), 0.0);
+  v1::JobSpec dense = OnlineSpec();
+  dense.mutable_entropic_ot()->set_method(v1::SINKHORN_METHOD_LOG_DOMAIN);
+  ExpectInvalid(dense, "--max-cost-entries");
+
+  server_->Shutdown(milliseconds(0));
+  StartServer();
+  const v1::EntropicOtResult log_domain = RunOk(dense).entropic_ot();
+  EXPECT_EQ(log_domain.iterations(), online.iterations());
+  EXPECT_NEAR(log_domain.transport_cost(), online.transport_cost(),
+              1e-12 * log_domain.transport_cost());
+  EXPECT_EQ(log_domain.cost_scale(), online.cost_scale());
+}
+
+TEST_F(OtKindsTest, SinkhornMethodAndPrecisionAreChecked) {
+  v1::JobSpec spec = OnlineSpec();
+  spec.mutable_entropic_ot()->set_precision(v1::KERNEL_PRECISION_FLOAT32);
+  ExpectInvalid(spec, "spec.entropic_ot.precision: KERNEL_PRECISION_FLOAT32 needs method");
+  spec = OnlineSpec();
+  spec.mutable_entropic_ot()->clear_x();
+  spec.mutable_entropic_ot()->clear_y();
+  *spec.mutable_entropic_ot()->mutable_cost_matrix() = RandomPoints(4, 3, 33);
+  ExpectInvalid(spec, "spec.entropic_ot.method: SINKHORN_METHOD_ONLINE computes the costs");
+  spec = OnlineSpec();
+  spec.mutable_entropic_ot()->set_method(static_cast<v1::SinkhornMethod>(42));
+  ExpectInvalid(spec, "spec.entropic_ot.method: unknown SinkhornMethod value 42");
+}
+
 // --- ot_1d ---
 
 v1::JobSpec Ot1dSpec() {
