@@ -142,6 +142,11 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
     return true;
   };
 
+  // The returned plan's cost, marginals and entries; the scaling form fills it
+  // from its kernel when it ends the solve, else the pass below does.
+  log_domain::PlanMeasurement measurement(n, m, options.return_plan);
+  bool measured_by_stage = false;
+
   const std::vector<double> stages = EpsilonStages(options.epsilon, options.epsilon_scaling, cost);
   for (size_t stage = 0; stage < stages.size(); ++stage) {
     eps = stages[stage];
@@ -149,6 +154,7 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
     const double stage_tol = final_stage ? tolerance : std::max(tolerance, kSinkhornStageTolerance);
     bool stage_converged = false;
     bool log_domain = options.method == SinkhornMethod::kLogDomain;
+    measured_by_stage = false;
     if (!log_domain) {
       sinkhorn_internal::ScalingStageStats stats;
       const double scaling_tol = options.precision == SinkhornPrecision::kFloat32
@@ -156,8 +162,10 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
                                      : stage_tol;
       const sinkhorn_internal::StageEnd end = sinkhorn_internal::RunScalingStage(
           problem, eps, scaling_tol, options.max_iterations, options.precision,
-          options.num_threads, observer, report, iteration, f, g, stats);
+          options.num_threads, observer, report, iteration, f, g, stats, final_stage,
+          &measurement);
       out.kernel_builds += stats.kernel_builds;
+      measured_by_stage = stats.measured;
       switch (end) {
         case sinkhorn_internal::StageEnd::kStopped:
           return Stopped();
@@ -200,16 +208,17 @@ absl::StatusOr<SinkhornOutput> SolveSinkhorn(const LinearProblem& problem,
   }
 
   // Measure the returned plan: cost, marginals, and the plan itself if asked.
-  log_domain::PlanMeasurement measurement(n, m, options.return_plan);
-  const bool measured = RunTwoParts(parallel, observer, [&](int part, const Observer& o) {
-    const Index begin = part == 0 ? 0 : m / 2;
-    const Index end = part == 0 ? m / 2 : m;
-    return ForEachPlanColumn(problem, f, g, eps, begin, end, o,
-                             [&](Index j, const ArrayXd& column) {
-                               measurement.Add(part, j, cost.col(j).array(), column);
-                             });
-  });
-  if (!measured) return Stopped();
+  if (!measured_by_stage) {
+    const bool measured = RunTwoParts(parallel, observer, [&](int part, const Observer& o) {
+      const Index begin = part == 0 ? 0 : m / 2;
+      const Index end = part == 0 ? m / 2 : m;
+      return ForEachPlanColumn(problem, f, g, eps, begin, end, o,
+                               [&](Index j, const ArrayXd& column) {
+                                 measurement.Add(part, j, cost.col(j).array(), column);
+                               });
+    });
+    if (!measured) return Stopped();
+  }
   measurement.Finish(problem.a(), problem.b(), out);
   out.dual_objective = DualObjective(problem, f, g);
   // The float kernel's own error estimate is not the measured one (see

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "core/problems/linear_problem.h"
 #include "core/solvers/log_domain.h"
+#include "core/solvers/vector_exp.h"
 
 namespace advect {
 namespace {
@@ -110,8 +111,9 @@ std::optional<TermResult> SolveAveraged(const LinearProblem& problem, bool symme
     if (observer.StopRequested()) return std::nullopt;
     const auto column = problem.cost().col(j).array();
     scratch_n = row_part + (log_b[j] + g[j] / eps) - column / eps;
-    result.transport_cost +=
-        (scratch_n.max(log_domain::kNegligibleExponent).exp() * column).sum();
+    vector_exp::ExpOrZero(scratch_n.data(), scratch_n.data(), scratch_n.size(),
+                          log_domain::kNegligibleExponent);
+    result.transport_cost += (scratch_n * column).sum();
   }
   return result;
 }

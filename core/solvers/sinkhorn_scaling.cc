@@ -81,11 +81,31 @@ enum class PassEnd { kDone, kStopped, kFailed };
 
 bool PositiveFinite(double x) { return x > 0.0 && x < std::numeric_limits<double>::infinity(); }
 
+// Feeds P_ij = (a_i u_i) K_ij (b_j v_j) column by column to `measurement`.
+template <typename T>
+bool MeasureFromKernel(const LinearProblem& problem, const Kernel<T>& kernel, const VectorXd& u,
+                       const VectorXd& v, bool parallel, Index half, const Observer& observer,
+                       log_domain::PlanMeasurement& measurement) {
+  const ArrayXd au = problem.a().array() * u.array();
+  return RunTwoParts(parallel, observer, [&](int part, const Observer& o) {
+    const Index begin = part == 0 ? 0 : half;
+    const Index end = part == 0 ? half : problem.m();
+    ArrayXd column(problem.n());
+    for (Index j = begin; j < end; ++j) {
+      if ((j - begin) % kPollColumns == 0 && o.StopRequested()) return false;
+      column = au * kernel.k.col(j).array().template cast<double>() * (problem.b()[j] * v[j]);
+      measurement.Add(part, j, problem.cost().col(j).array(), column);
+    }
+    return true;
+  });
+}
+
 template <typename T>
 StageEnd RunTyped(const LinearProblem& problem, double eps, double tolerance,
                   int64_t max_iterations, int num_threads, Observer& observer,
                   const IterationCallback& on_iteration, int64_t& iteration, VectorXd& f,
-                  VectorXd& g, ScalingStageStats& stats) {
+                  VectorXd& g, ScalingStageStats& stats, bool final_stage,
+                  log_domain::PlanMeasurement* measurement) {
   const Index n = problem.n();
   const Index m = problem.m();
   const VectorXd& a = problem.a();
@@ -157,12 +177,28 @@ StageEnd RunTyped(const LinearProblem& problem, double eps, double tolerance,
     g = kernel.g0.array() + eps * v.array().log();
     // Out of iterations: the pass just made g exact for f, as the log domain's
     // closing half-step does for f.
-    if (iteration >= max_iterations) return StageEnd::kIterationLimit;
+    if (iteration >= max_iterations) {
+      if (measurement != nullptr) {
+        if (!MeasureFromKernel(problem, kernel, u, v, parallel, half, observer, *measurement)) {
+          return StageEnd::kStopped;
+        }
+        stats.measured = true;
+      }
+      return StageEnd::kIterationLimit;
+    }
     ++iteration;
     // Row sums of the plan (u, v) are a_i u_i acc_i; its column sums are exact.
     const double error = (a.array() * (u.array() * acc.array() - 1.0).abs() * positive_a).sum();
     if (!on_iteration(iteration, error, f, g)) return StageEnd::kStopped;
-    if (error <= tolerance) return StageEnd::kConverged;
+    if (error <= tolerance) {
+      if (measurement != nullptr && final_stage) {
+        if (!MeasureFromKernel(problem, kernel, u, v, parallel, half, observer, *measurement)) {
+          return StageEnd::kStopped;
+        }
+        stats.measured = true;
+      }
+      return StageEnd::kConverged;
+    }
     for (Index i = 0; i < n; ++i) {
       const double next = 1.0 / acc[i];
       if (a[i] > 0.0) {
@@ -183,13 +219,16 @@ StageEnd RunTyped(const LinearProblem& problem, double eps, double tolerance,
 StageEnd RunScalingStage(const LinearProblem& problem, double eps, double tolerance,
                          int64_t max_iterations, SinkhornPrecision precision, int num_threads,
                          Observer& observer, const IterationCallback& on_iteration,
-                         int64_t& iteration, VectorXd& f, VectorXd& g, ScalingStageStats& stats) {
+                         int64_t& iteration, VectorXd& f, VectorXd& g, ScalingStageStats& stats,
+                         bool final_stage, log_domain::PlanMeasurement* measurement) {
+  // The float kernel's entries are rounded to 6e-8: its plan is measured from
+  // the potentials instead, in double (by the caller).
   if (precision == SinkhornPrecision::kFloat32) {
     return RunTyped<float>(problem, eps, tolerance, max_iterations, num_threads, observer,
-                           on_iteration, iteration, f, g, stats);
+                           on_iteration, iteration, f, g, stats, final_stage, nullptr);
   }
   return RunTyped<double>(problem, eps, tolerance, max_iterations, num_threads, observer,
-                          on_iteration, iteration, f, g, stats);
+                          on_iteration, iteration, f, g, stats, final_stage, measurement);
 }
 
 }  // namespace advect::sinkhorn_internal

@@ -22,6 +22,7 @@
 
 #include "core/observer.h"
 #include "core/problems/linear_problem.h"
+#include "core/solvers/log_domain.h"
 #include "core/solvers/sinkhorn.h"
 
 namespace advect::sinkhorn_internal {
@@ -41,6 +42,7 @@ using IterationCallback =
 
 struct ScalingStageStats {
   int64_t kernel_builds = 0;
+  bool measured = false;  // the plan was measured into RunScalingStage's `measurement`
 };
 
 // Runs scaling iterations at `eps` starting from f (g is recomputed) until the
@@ -48,11 +50,18 @@ struct ScalingStageStats {
 // On return f and g are the potentials of the last iterate (g exact for f, so
 // the column marginals are exact), and `iteration` counts the iterations done.
 // On kNeedsLogDomain only f is valid.
+//
+// With a float64 kernel and a non-null `measurement`, the returned plan
+// P_ij = a_i u_i K_ij v_j b_j is measured from the kernel (no exp(); the same
+// plan as exp((f_i + g_j - C_ij) / eps) a_i b_j to rounding) when the stage
+// ends at the iteration limit, or when it converges and `final_stage`; then
+// stats.measured is set.
 StageEnd RunScalingStage(const LinearProblem& problem, double eps, double tolerance,
                          int64_t max_iterations, SinkhornPrecision precision, int num_threads,
                          Observer& observer, const IterationCallback& on_iteration,
                          int64_t& iteration, Eigen::VectorXd& f, Eigen::VectorXd& g,
-                         ScalingStageStats& stats);
+                         ScalingStageStats& stats, bool final_stage = true,
+                         log_domain::PlanMeasurement* measurement = nullptr);
 
 }  // namespace advect::sinkhorn_internal
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/geometry/weights.h"
 #include "core/solvers/log_domain.h"
+#include "core/solvers/vector_exp.h"
 
 namespace advect {
 namespace {
@@ -42,8 +43,7 @@ bool ForEachPlanColumn(const MatrixXd& cost, const ArrayXd& log_a, const ArrayXd
   for (Index j = 0; j < cost.cols(); ++j) {
     if (observer.StopRequested()) return false;
     exponent = base + (log_b[j] + g[j] * inv_eps) - cost.col(j).array() * inv_eps;
-    column = (exponent < kNegligibleExponent)
-                 .select(0.0, exponent.max(kNegligibleExponent).exp());
+    vector_exp::ExpOrZero(exponent.data(), column.data(), exponent.size(), kNegligibleExponent);
     visit(j, column);
   }
   return true;

@@ -167,7 +167,7 @@ TEST_P(SinkhornStopPhaseTest, StopsDuringEverySolverPhase) {
   StopAfterPolls counter(std::numeric_limits<int>::max());
   ASSERT_TRUE(SolveSinkhorn(problem, options, counter).ok());
   const int total = counter.polls();
-  ASSERT_GT(total, 1000);
+  ASSERT_GT(total, 500);
   for (int after : {0, 1, 5, total / 8, total / 4, total / 2, 3 * total / 4, total - 5, total - 1}) {
     StopAfterPolls observer(after);
     absl::StatusOr<SinkhornOutput> out = SolveSinkhorn(problem, options, observer);
