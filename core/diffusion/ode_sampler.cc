@@ -1,0 +1,58 @@
+#include "core/diffusion/ode_sampler.h"
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace advect {
+
+absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eigen::MatrixXd z1,
+                                              int64_t steps, OdeIntegrator integrator,
+                                              Observer& observer) {
+  if (steps < 1 || steps > kMaxOdeSteps) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("steps: must be in [1, ", kMaxOdeSteps, "], got ", steps));
+  }
+  const absl::Status stopped = absl::CancelledError("the sampler was asked to stop");
+  OdeSampleOutput out;
+  Eigen::MatrixXd z = std::move(z1);
+  Eigen::MatrixXd k1, k2, k3, k4;
+  auto eval = [&](double t, const Eigen::MatrixXd& at, Eigen::MatrixXd& v) {
+    ++out.evaluations;
+    return velocity(t, at, observer, v);
+  };
+  if (observer.WantsFrame(0)) observer.OnFrame({0, 1.0, z});
+  const double h = -1.0 / static_cast<double>(steps);  // time runs from 1 down to 0
+  for (int64_t k = 0; k < steps; ++k) {
+    if (observer.StopRequested()) return stopped;
+    const double t = 1.0 - static_cast<double>(k) / static_cast<double>(steps);
+    const double t_next = 1.0 - static_cast<double>(k + 1) / static_cast<double>(steps);
+    switch (integrator) {
+      case OdeIntegrator::kEuler:
+        if (!eval(t, z, k1)) return stopped;
+        z += h * k1;
+        break;
+      case OdeIntegrator::kHeun:
+        if (!eval(t, z, k1)) return stopped;
+        if (!eval(t_next, z + h * k1, k2)) return stopped;
+        z += (0.5 * h) * (k1 + k2);
+        break;
+      case OdeIntegrator::kRk4: {
+        const double t_mid = 0.5 * (t + t_next);
+        if (!eval(t, z, k1)) return stopped;
+        if (!eval(t_mid, z + (0.5 * h) * k1, k2)) return stopped;
+        if (!eval(t_mid, z + (0.5 * h) * k2, k3)) return stopped;
+        if (!eval(t_next, z + h * k3, k4)) return stopped;
+        z += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+        break;
+      }
+    }
+    observer.OnProgress({k + 1, 0.0, t_next});
+    if (observer.WantsFrame(k + 1)) observer.OnFrame({k + 1, t_next, z});
+  }
+  out.samples = std::move(z);
+  return out;
+}
+
+}  // namespace advect

@@ -1,0 +1,45 @@
+// Integrates a probability-flow ODE dz/dt = v_t(z) from t = 1 (noise) back to
+// t = 0 (data) on a uniform grid of `steps` steps (SCIENCE.md b3).
+#ifndef ADVECT_CORE_DIFFUSION_ODE_SAMPLER_H_
+#define ADVECT_CORE_DIFFUSION_ODE_SAMPLER_H_
+
+#include <cstdint>
+#include <functional>
+
+#include <Eigen/Core>
+
+#include "absl/status/statusor.h"
+#include "core/observer.h"
+
+namespace advect {
+
+enum class OdeIntegrator {
+  kEuler,  // 1 evaluation per step, order 1
+  kHeun,   // 2 per step (explicit trapezoid), order 2
+  kRk4,    // 4 per step, order 4
+};
+
+// v(t, z, observer, out): out = the velocity at every row of z; false when the
+// observer asked to stop.
+using VelocityField = std::function<bool(double t, const Eigen::MatrixXd& z,
+                                         const Observer& observer, Eigen::MatrixXd& out)>;
+
+struct OdeSampleOutput {
+  Eigen::MatrixXd samples;   // n x d, the points at t = 0
+  int64_t evaluations = 0;   // field evaluations (each over all points)
+};
+
+inline constexpr int64_t kMaxOdeSteps = 1'000'000;
+
+// Starts from z1 (n x d, the points at t = 1). Progress once per step
+// (iteration = step, error = 0, objective = t after the step); frames of the
+// positions when the observer wants step k (step 0 is the start, at t = 1;
+// time = t). Errors name `steps`; Cancelled on a stop request.
+absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity,
+                                              Eigen::MatrixXd z1, int64_t steps,
+                                              OdeIntegrator integrator,
+                                              Observer& observer = NullObserver());
+
+}  // namespace advect
+
+#endif  // ADVECT_CORE_DIFFUSION_ODE_SAMPLER_H_
