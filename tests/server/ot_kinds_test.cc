@@ -1,5 +1,6 @@
 // The OT job kinds beyond entropic_ot through the service: each result is the
 // core solver's answer bit for bit, and bad input is refused naming the field.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -52,6 +53,97 @@ class OtKindsTest : public ServerTest {
 };
 
 std::vector<double> Values(const v1::Matrix& m) { return {m.values().begin(), m.values().end()}; }
+
+// --- flow_sample ---
+
+v1::JobSpec FlowSpec() {
+  v1::JobSpec spec;
+  v1::FlowSampleSpec* s = spec.mutable_flow_sample();
+  s->add_gmm_weights(1.0);
+  v1::Matrix* means = s->mutable_gmm_means();
+  means->set_rows(1);
+  means->set_cols(2);
+  means->add_values(1.0);
+  means->add_values(-2.0);
+  v1::Matrix* cov = s->add_gmm_covs();
+  cov->set_rows(2);
+  cov->set_cols(2);
+  for (double v : {2.0, 0.6, 0.6, 0.5}) cov->add_values(v);
+  s->set_sampler(v1::FLOW_SAMPLER_RK4);
+  s->set_steps(50);
+  s->set_num_samples(200);
+  s->set_seed(7);
+  return spec;
+}
+
+TEST_F(OtKindsTest, FlowSampleCarriesNoiseToTheMixture) {
+  // One Gaussian component: the flow is affine, so the noise point 0 lands on
+  // the mean, and the sample moments approach (c, S).
+  v1::JobSpec spec = FlowSpec();
+  v1::Matrix* noise = spec.mutable_flow_sample()->mutable_initial_noise();
+  noise->set_rows(1);
+  noise->set_cols(2);
+  noise->add_values(0.0);
+  noise->add_values(0.0);
+  const v1::FlowSampleResult at_zero = RunOk(spec).flow_sample();
+  ASSERT_EQ(at_zero.samples().rows(), 1);
+  EXPECT_NEAR(at_zero.samples().values(0), 1.0, 1e-9);
+  EXPECT_NEAR(at_zero.samples().values(1), -2.0, 1e-9);
+  EXPECT_EQ(at_zero.field_evaluations(), 200);  // 50 RK4 steps
+
+  spec = FlowSpec();
+  spec.set_frame_every(10);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  v1::FlowSampleResult result;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) ++frames;
+    if (e.has_result()) result = e.result().flow_sample();
+  }
+  EXPECT_EQ(frames, 6);  // steps 0, 10, ..., 50
+  ASSERT_EQ(result.samples().rows(), 200);
+  double mean0 = 0.0;
+  for (int i = 0; i < 200; ++i) mean0 += result.samples().values(2 * i) / 200.0;
+  EXPECT_NEAR(mean0, 1.0, 4.0 * std::sqrt(2.0 / 200));  // 4 standard errors
+  // The same seed gives the same bits.
+  const v1::FlowSampleResult again = RunOk(FlowSpec()).flow_sample();
+  EXPECT_TRUE(std::equal(again.samples().values().begin(), again.samples().values().end(),
+                         result.samples().values().begin()));
+}
+
+TEST_F(OtKindsTest, FlowSampleRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::FlowSampleSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::FlowSampleSpec* s) { s->set_gmm_weights(0, -1.0); },
+       "spec.flow_sample.gmm_weights: weights must be"},
+      {[](v1::FlowSampleSpec* s) { s->mutable_gmm_covs(0)->set_values(1, 5.0); },
+       "spec.flow_sample.gmm_covs[0]: not symmetric"},
+      {[](v1::FlowSampleSpec* s) { s->clear_gmm_covs(); },
+       "spec.flow_sample.gmm_covs: expected 1 covariance"},
+      {[](v1::FlowSampleSpec* s) { s->set_sigma(-1.0); }, "spec.flow_sample.sigma: must be"},
+      {[](v1::FlowSampleSpec* s) { s->set_steps(-3); }, "spec.flow_sample.steps: must be in"},
+      {[](v1::FlowSampleSpec* s) { s->set_num_samples(-1); },
+       "spec.flow_sample.num_samples: must be >= 1"},
+      {[](v1::FlowSampleSpec* s) { s->set_sampler(static_cast<v1::FlowSampler>(9)); },
+       "spec.flow_sample.sampler: unknown FlowSampler value 9"},
+      {[](v1::FlowSampleSpec* s) {
+         s->mutable_initial_noise()->set_rows(1);
+         s->mutable_initial_noise()->set_cols(3);
+         for (int i = 0; i < 3; ++i) s->mutable_initial_noise()->add_values(0.0);
+       },
+       "spec.flow_sample.initial_noise: expected finite points of dimension 2"},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = FlowSpec();
+    c.mutate(spec.mutable_flow_sample());
+    ExpectInvalid(spec, c.message);
+  }
+}
 
 // --- entropic_ot, online ---
 
