@@ -1,16 +1,18 @@
 #include "server/flow_sample_task.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/diffusion/mixture_velocity.h"
 #include "core/diffusion/ode_sampler.h"
-#include "core/random/normal.h"
+#include "core/diffusion/sample_diagnostics.h"
+#include "core/diffusion/sde_sampler.h"
 #include "server/field_checks.h"
+#include "server/flow_inputs.h"
 #include "server/matrix_convert.h"
 
 namespace advect::server {
@@ -19,40 +21,42 @@ namespace {
 constexpr int32_t kDefaultSteps = 100;
 constexpr int32_t kDefaultSamples = 1000;
 
+// The target: a Gaussian mixture or an empirical cloud, never both.
+absl::StatusOr<MixtureVelocity> Target(const v1::FlowSampleSpec& spec, double sigma,
+                                       ScheduleKind schedule, const Limits& limits) {
+  const bool has_mixture = spec.gmm_weights_size() > 0 || !IsUnset(spec.gmm_means()) ||
+                           spec.gmm_covs_size() > 0;
+  const bool has_cloud = !IsUnset(spec.target()) || spec.target_weights_size() > 0;
+  if (has_mixture && has_cloud) {
+    return absl::InvalidArgumentError(
+        "target: give a Gaussian mixture (gmm_weights, gmm_means, gmm_covs) or an empirical "
+        "target (target, target_weights), not both");
+  }
+  if (!has_cloud) {
+    absl::StatusOr<GaussianMixture> mixture =
+        MixtureFromProto(spec.gmm_weights(), spec.gmm_means(), spec.gmm_covs(), limits);
+    if (!mixture.ok()) return mixture.status();
+    return MixtureVelocity::Create(*std::move(mixture), sigma, schedule);
+  }
+  if (absl::Status s =
+          CheckCount("target", spec.target().rows(), limits.max_points, "points", "--max-points");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckCount("target", spec.target().cols(), limits.max_dimension,
+                                  "dimensions", "--max-dimension");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<Eigen::MatrixXd> points = FromProto(spec.target(), "target");
+  if (!points.ok()) return points.status();
+  return MixtureVelocity::CreateEmpirical(*std::move(points), FromProto(spec.target_weights()),
+                                          sigma, schedule);
+}
+
 // Everything but the prefix; PrepareFlowSample adds it to any error.
 absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::FlowSampleSpec& spec,
                                               const Limits& limits) {
-  // The mixture: K weights, K x d means, K covariances d x d.
-  const int64_t k = spec.gmm_weights_size();
-  if (absl::Status s = CheckCount("gmm_weights", k, limits.max_points, "components",
-                                  "--max-points");
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<Eigen::MatrixXd> means = FromProto(spec.gmm_means(), "gmm_means");
-  if (!means.ok()) return means.status();
-  if (absl::Status s = CheckCount("gmm_means", means->cols(), limits.max_dimension, "dimensions",
-                                  "--max-dimension");
-      !s.ok()) {
-    return s;
-  }
-  // K covariances of d^2 entries are held and factorised: bound K d^2.
-  if (absl::Status s = CheckCount("gmm_covs", k * means->cols() * means->cols(),
-                                  limits.max_cost_entries, "covariance entries (K d^2)",
-                                  "--max-cost-entries");
-      !s.ok()) {
-    return s;
-  }
-  GaussianMixture mixture;
-  mixture.weights = FromProto(spec.gmm_weights());
-  mixture.means = *std::move(means);
-  for (int j = 0; j < spec.gmm_covs_size(); ++j) {
-    absl::StatusOr<Eigen::MatrixXd> cov =
-        FromProto(spec.gmm_covs(j), absl::StrCat("gmm_covs[", j, "]"));
-    if (!cov.ok()) return cov.status();
-    mixture.covs.push_back(*std::move(cov));
-  }
-  const double sigma = spec.sigma() == 0.0 ? 1.0 : spec.sigma();
   ScheduleKind schedule = ScheduleKind::kLinear;
   switch (spec.schedule()) {
     case v1::FLOW_SCHEDULE_UNSPECIFIED:
@@ -65,11 +69,12 @@ absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::FlowSampleSpec& spec,
       return absl::InvalidArgumentError(
           absl::StrCat("schedule: unknown FlowSchedule value ", spec.schedule()));
   }
-  absl::StatusOr<MixtureVelocity> velocity =
-      MixtureVelocity::Create(std::move(mixture), sigma, schedule);
-  if (!velocity.ok()) return velocity.status();
+  const double sigma = spec.sigma() == 0.0 ? 1.0 : spec.sigma();
+  absl::StatusOr<MixtureVelocity> target = Target(spec, sigma, schedule, limits);
+  if (!target.ok()) return target.status();
+  target->set_num_threads(limits.threads_per_job);
 
-  OdeIntegrator integrator = OdeIntegrator::kHeun;
+  std::optional<OdeIntegrator> integrator = OdeIntegrator::kHeun;  // nullopt: the SDE
   switch (spec.sampler()) {
     case v1::FLOW_SAMPLER_UNSPECIFIED:
     case v1::FLOW_SAMPLER_HEUN:
@@ -80,6 +85,9 @@ absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::FlowSampleSpec& spec,
     case v1::FLOW_SAMPLER_RK4:
       integrator = OdeIntegrator::kRk4;
       break;
+    case v1::FLOW_SAMPLER_SDE:
+      integrator.reset();
+      break;
     default:
       return absl::InvalidArgumentError(
           absl::StrCat("sampler: unknown FlowSampler value ", spec.sampler()));
@@ -89,55 +97,45 @@ absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::FlowSampleSpec& spec,
     return absl::InvalidArgumentError(
         absl::StrCat("steps: must be in [1, ", kMaxOdeSteps, "], got ", steps));
   }
-
   // The points at t = 1: given, or seeded N(0, sigma^2 I) noise.
-  const Eigen::Index d = velocity->dimension();
-  Eigen::MatrixXd z1;
-  if (!IsUnset(spec.initial_noise())) {
-    if (absl::Status s = CheckCount("initial_noise", spec.initial_noise().rows(),
-                                    limits.max_points, "points", "--max-points");
-        !s.ok()) {
-      return s;
-    }
-    absl::StatusOr<Eigen::MatrixXd> given = FromProto(spec.initial_noise(), "initial_noise");
-    if (!given.ok()) return given.status();
-    if (given->cols() != d || !given->allFinite()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "initial_noise: expected finite points of dimension ", d, ", got ", given->rows(),
-          " x ", given->cols()));
-    }
-    z1 = *std::move(given);
-  } else {
-    const int64_t n = spec.num_samples() == 0 ? kDefaultSamples : spec.num_samples();
-    if (n < 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("num_samples: must be >= 1, got ", spec.num_samples()));
-    }
-    if (absl::Status s = CheckCount("num_samples", n, limits.max_points, "samples",
-                                    "--max-points");
-        !s.ok()) {
-      return s;
-    }
-    // Row by row, so the first rows are the same whatever num_samples.
-    NormalStream normal(spec.seed());
-    z1.resize(n, d);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      for (Eigen::Index c = 0; c < d; ++c) z1(i, c) = sigma * normal.Next();
-    }
-  }
+  absl::StatusOr<Eigen::MatrixXd> z1 = StartingPoints(
+      spec.initial_noise(), "initial_noise",
+      spec.num_samples() == 0 ? kDefaultSamples : spec.num_samples(), "num_samples",
+      target->dimension(), sigma, spec.seed(), limits);
+  if (!z1.ok()) return z1.status();
+  absl::StatusOr<std::optional<SampleDiagnosticsOptions>> diagnostics =
+      OptionalDiagnostics(spec.diagnostics(), spec.seed());
+  if (!diagnostics.ok()) return diagnostics.status();
 
-  auto run = [velocity = *std::move(velocity), z1 = std::move(z1), steps,
-              integrator](Observer& observer) -> absl::StatusOr<v1::JobResult> {
-    const VelocityField field = [&velocity](double t, const Eigen::MatrixXd& z,
-                                            const Observer& o, Eigen::MatrixXd& out) {
-      return velocity.Evaluate(t, z, o, out);
+  auto run = [target = *std::move(target), z1 = *std::move(z1), steps, integrator, schedule,
+              sigma, seed = spec.seed(),
+              diagnostics = *diagnostics](Observer& observer) -> absl::StatusOr<v1::JobResult> {
+    const VelocityField velocity = [&target](double t, const Eigen::MatrixXd& z,
+                                             const Observer& o, Eigen::MatrixXd& out) {
+      return target.Evaluate(t, z, o, out);
     };
-    absl::StatusOr<OdeSampleOutput> out = IntegrateFlow(field, z1, steps, integrator, observer);
+    const VelocityField denoiser = [&target](double t, const Eigen::MatrixXd& z,
+                                             const Observer& o, Eigen::MatrixXd& out) {
+      return target.Denoise(t, z, o, out);
+    };
+    // The SDE's noise: a stream apart from the initial noise's.
+    absl::StatusOr<OdeSampleOutput> out =
+        integrator.has_value()
+            ? IntegrateFlow(velocity, z1, steps, *integrator, observer,
+                            target.empirical() ? &denoiser : nullptr)
+            : SampleReverseSde(denoiser, schedule, sigma, z1, steps, seed + 1, observer);
     if (!out.ok()) return out.status();
     v1::JobResult result;
     v1::FlowSampleResult* r = result.mutable_flow_sample();
     ToProto(out->samples, r->mutable_samples());
     r->set_field_evaluations(out->evaluations);
+    if (diagnostics.has_value()) {
+      if (absl::Status s = AttachDiagnostics(out->samples, target, *diagnostics, observer,
+                                             r->mutable_diagnostics());
+          !s.ok()) {
+        return s;
+      }
+    }
     return result;
   };
   return std::unique_ptr<Task>(

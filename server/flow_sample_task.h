@@ -1,5 +1,5 @@
 // The flow_sample job kind: FlowSampleSpec -> core closed-form mixture
-// velocity and ODE sampler (core/diffusion) -> FlowSampleResult.
+// fields, ODE and SDE samplers, diagnostics (core/diffusion) -> FlowSampleResult.
 #ifndef ADVECT_SERVER_FLOW_SAMPLE_TASK_H_
 #define ADVECT_SERVER_FLOW_SAMPLE_TASK_H_
 

@@ -6,6 +6,7 @@
 #include "server/entropic_ot_task.h"
 #include "server/exact_ot_task.h"
 #include "server/flow_sample_task.h"
+#include "server/langevin_sample_task.h"
 #include "server/gaussian_ot_task.h"
 #include "server/sinkhorn_divergence_task.h"
 #include "server/sliced_ot_task.h"
@@ -41,13 +42,15 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
                                        "spec.sinkhorn_divergence.");
     case v1::JobSpec::kFlowSample:
       return PrepareFlowSample(spec.flow_sample(), limits_, "spec.flow_sample.");
+    case v1::JobSpec::kLangevinSample:
+      return PrepareLangevinSample(spec.langevin_sample(), limits_, "spec.langevin_sample.");
     case v1::JobSpec::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
       "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
-      "free_support_barycenter, flow_sample");
+      "free_support_barycenter, flow_sample, langevin_sample");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

@@ -87,6 +87,13 @@ std::vector<std::pair<std::string, Array>> ResultArrays(const google::protobuf::
         array.values(e, 2) = sparse.values(e);
       }
       out.emplace_back(field->name(), std::move(array));
+    } else if (!field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+               reflection->HasField(message, field)) {
+      // A nested result message (e.g. the diagnostics): its non-empty arrays,
+      // by their names.
+      for (auto& entry : ResultArrays(reflection->GetMessage(message, field))) {
+        if (entry.second.values.size() > 0) out.push_back(std::move(entry));
+      }
     }
   }
   return out;
@@ -193,7 +200,7 @@ std::string FormatFields(const google::protobuf::Message& message) {
           Line(&out, name, absl::StrCat(m.rows(), " x ", m.cols(), ", ", m.values_size(),
                                         " nonzeros"));
         } else {
-          Line(&out, name, "set");
+          absl::StrAppend(&out, FormatFields(sub));  // e.g. the diagnostics, flattened
         }
         break;
       }

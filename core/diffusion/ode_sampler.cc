@@ -9,7 +9,8 @@ namespace advect {
 
 absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eigen::MatrixXd z1,
                                               int64_t steps, OdeIntegrator integrator,
-                                              Observer& observer) {
+                                              Observer& observer,
+                                              const VelocityField* final_step) {
   if (steps < 1 || steps > kMaxOdeSteps) {
     return absl::InvalidArgumentError(
         absl::StrCat("steps: must be in [1, ", kMaxOdeSteps, "], got ", steps));
@@ -28,7 +29,12 @@ absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eig
     if (observer.StopRequested()) return stopped;
     const double t = 1.0 - static_cast<double>(k) / static_cast<double>(steps);
     const double t_next = 1.0 - static_cast<double>(k + 1) / static_cast<double>(steps);
-    switch (integrator) {
+    if (final_step != nullptr && k + 1 == steps) {
+      ++out.evaluations;
+      if (!(*final_step)(t, z, observer, k1)) return stopped;
+      z = k1;
+    } else {
+      switch (integrator) {
       case OdeIntegrator::kEuler:
         if (!eval(t, z, k1)) return stopped;
         z += h * k1;
@@ -46,6 +52,7 @@ absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eig
         if (!eval(t_next, z + h * k3, k4)) return stopped;
         z += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
         break;
+      }
       }
     }
     observer.OnProgress({k + 1, 0.0, t_next});

@@ -35,10 +35,17 @@ inline constexpr int64_t kMaxOdeSteps = 1'000'000;
 // (iteration = step, error = 0, objective = t after the step); frames of the
 // positions when the observer wants step k (step 0 is the start, at t = 1;
 // time = t). Errors name `steps`; Cancelled on a stop request.
+//
+// `final_step`, when given, replaces the integrator on the last step (into
+// t = 0) by z <- final_step(t_last, z), one evaluation. For a field singular at
+// t = 0 (an empirical target) it is the denoiser E[X | Z_t = z]: the step of
+// the exponential integrator (DDIM) that holds the denoiser constant, exact
+// when the field is, and the only step that never evaluates at t = 0.
 absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity,
                                               Eigen::MatrixXd z1, int64_t steps,
                                               OdeIntegrator integrator,
-                                              Observer& observer = NullObserver());
+                                              Observer& observer = NullObserver(),
+                                              const VelocityField* final_step = nullptr);
 
 }  // namespace advect
 

@@ -52,7 +52,16 @@ void Convert(const std::vector<char>& bytes, std::vector<double>& out) {
 
 }  // namespace
 
-absl::StatusOr<Array> ReadNpy(const std::string& path) {
+namespace {
+
+// A .npy file's shape and values (in file order) as doubles.
+struct NpyData {
+  std::vector<int64_t> shape;
+  std::vector<double> flat;
+  bool column_major = false;
+};
+
+absl::StatusOr<NpyData> ReadNpyData(const std::string& path, size_t max_ndim) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
   char magic[kMagicSize];
@@ -99,13 +108,17 @@ absl::StatusOr<Array> ReadNpy(const std::string& path) {
     }
     shape.push_back(dim);
   }
-  if (shape.empty() || shape.size() > 2) {
-    return Bad(path, absl::StrCat("expected a 1-D or 2-D array, got shape ", shape_text));
+  if (shape.empty() || shape.size() > max_ndim) {
+    return Bad(path, absl::StrCat(max_ndim == 2 ? "expected a 1-D or 2-D array"
+                                                : "expected an array of at most 3 dimensions",
+                                  ", got shape ", shape_text));
   }
-  const int64_t rows = shape[0];
-  const int64_t cols = shape.size() == 2 ? shape[1] : 1;
-  if (rows > 0 && cols > (int64_t{1} << 40) / rows) return Bad(path, "array too large");
-  const size_t count = static_cast<size_t>(rows * cols);
+  int64_t count64 = 1;
+  for (int64_t dim : shape) {
+    if (dim > 0 && count64 > (int64_t{1} << 40) / dim) return Bad(path, "array too large");
+    count64 *= dim;
+  }
+  const size_t count = static_cast<size_t>(count64);
   std::vector<char> bytes(count * item);
   if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
     return Bad(path, absl::StrCat("truncated data: expected ", count, " values"));
@@ -116,13 +129,49 @@ absl::StatusOr<Array> ReadNpy(const std::string& path) {
   if (descr == "'<i8'") Convert<int64_t>(bytes, flat);
   if (descr == "'<i4'") Convert<int32_t>(bytes, flat);
 
+  return NpyData{std::move(shape), std::move(flat), fortran == "True"};
+}
+
+}  // namespace
+
+absl::StatusOr<Array> ReadNpy(const std::string& path) {
+  absl::StatusOr<NpyData> data = ReadNpyData(path, 2);
+  if (!data.ok()) return data.status();
+  const int64_t rows = data->shape[0];
+  const int64_t cols = data->shape.size() == 2 ? data->shape[1] : 1;
+  const std::vector<double>& flat = data->flat;
+  const bool column_major = data->column_major;
   Array out;
-  out.ndim = static_cast<int>(shape.size());
+  out.ndim = static_cast<int>(data->shape.size());
   out.values.resize(rows, cols);
-  const bool column_major = fortran == "True";
   for (int64_t i = 0; i < rows; ++i) {
     for (int64_t j = 0; j < cols; ++j) {
       out.values(i, j) = column_major ? flat[j * rows + i] : flat[i * cols + j];
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Eigen::MatrixXd>> ReadNpyStack(const std::string& path) {
+  absl::StatusOr<NpyData> data = ReadNpyData(path, 3);
+  if (!data.ok()) return data.status();
+  if (data->shape.size() < 2) {
+    return Bad(path, "expected a 3-D array (slices x rows x cols) or one 2-D slice, got a 1-D "
+                     "array");
+  }
+  const bool one = data->shape.size() == 2;
+  const int64_t slices = one ? 1 : data->shape[0];
+  const int64_t rows = data->shape[one ? 0 : 1];
+  const int64_t cols = data->shape[one ? 1 : 2];
+  std::vector<Eigen::MatrixXd> out(static_cast<size_t>(slices), Eigen::MatrixXd(rows, cols));
+  for (int64_t k = 0; k < slices; ++k) {
+    for (int64_t i = 0; i < rows; ++i) {
+      for (int64_t j = 0; j < cols; ++j) {
+        // C order: index (k, i, j) at (k rows + i) cols + j; Fortran: k + slices (i + rows j).
+        out[static_cast<size_t>(k)](i, j) =
+            data->column_major ? data->flat[static_cast<size_t>(k + slices * (i + rows * j))]
+                               : data->flat[static_cast<size_t>((k * rows + i) * cols + j)];
+      }
     }
   }
   return out;

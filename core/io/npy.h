@@ -22,6 +22,11 @@ struct Array {
 // (also int32/int64, converted), 1-D or 2-D, C or Fortran order.
 absl::StatusOr<Array> ReadNpy(const std::string& path);
 
+// Reads a 3-D .npy array of shape (slices, rows, cols), e.g. K covariance
+// matrices K x d x d, as `slices` matrices; a 2-D file is one slice. Same
+// dtypes and orders as ReadNpy.
+absl::StatusOr<std::vector<Eigen::MatrixXd>> ReadNpyStack(const std::string& path);
+
 // Reads a CSV file of numbers: one row per line, separated by commas (or
 // whitespace/semicolons). A first line that is not numeric is a header and is
 // skipped. All rows must have the same number of columns.

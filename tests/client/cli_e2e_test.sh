@@ -389,6 +389,63 @@ assert s.shape == (30, 2) and r["transport_cost"] > 0 and r["converged"] is True
 expect_error bary_mixed 2 "not both" "${A[@]}" ot barycenter --support "$TMP/bins.npy" \
   --clouds "$TMP/ex_x.npy" --init "$TMP/ex_x.npy"
 
+# ---------------------------------------------------------------- flow sample, flow langevin
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+np.save(tmp + "/gmm_w.npy", np.array([0.5, 0.5]))
+np.save(tmp + "/gmm_m.npy", np.array([[-2.0, 0.0], [2.0, 1.0]]))
+np.save(tmp + "/gmm_c.npy", np.array([[[0.3, 0.1], [0.1, 0.2]], [[0.2, 0.0], [0.0, 0.4]]]))
+np.save(tmp + "/gmm_c_bad.npy", np.zeros((3, 2, 2)))
+np.save(tmp + "/gmm_c_bad2.npy", np.array([[[1.0, 2.0], [2.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]]))
+np.save(tmp + "/cloud.npy", np.random.default_rng(3).random((25, 2)))
+EOF
+G=(--gmm-weights "$TMP/gmm_w.npy" --gmm-means "$TMP/gmm_m.npy" --gmm-covs "$TMP/gmm_c.npy")
+expect flow_gmm 0 "${A[@]}" --json flow sample "${G[@]}" --sampler rk4 --steps 40 \
+  --num-samples 300 --seed 5 --frame-every 10 --out "$TMP/flow_gmm"
+pycheck flow_gmm '
+r = json.load(open(sys.argv[1] + "/flow_gmm.out"))
+assert r["field_evaluations"] == "160", r["field_evaluations"]  # int64 as a JSON string
+d = r["diagnostics"]
+assert d["divergence_samples"] == 300 and d["divergence_converged"] is True, d
+s = np.load(sys.argv[1] + "/flow_gmm/samples.npy")
+t = np.load(sys.argv[1] + "/flow_gmm/trajectory.npy")
+assert s.shape == (300, 2) and t.shape == (5, 300, 2), (s.shape, t.shape)
+assert np.array_equal(t[-1], s)
+# Two equal components at x = -2 and x = 2: about half the samples each side.
+left = (s[:, 0] < 0).mean()
+assert 0.4 < left < 0.6, left
+' "$TMP"
+expect flow_cloud 0 "${A[@]}" --json flow sample --target "$TMP/cloud.npy" --sampler sde \
+  --schedule vp --steps 300 --num-samples 50 --out "$TMP/flow_cloud"
+pycheck flow_cloud '
+r = json.load(open(sys.argv[1] + "/flow_cloud.out"))
+d = r["diagnostics"]
+assert d["memorised_fraction"] >= 0.9 and len(d["nearest_training_distance"]) == 50, d
+dist = np.load(sys.argv[1] + "/flow_cloud/nearest_training_distance.npy")
+assert dist.shape == (50,) and np.median(dist) <= 1e-9, dist
+' "$TMP"
+expect flow_human 0 "${A[@]}" flow sample "${G[@]}" --steps 10 --num-samples 20
+grep -q "sinkhorn divergence" "$TMP/flow_human.out" || fail "flow_human: no divergence line"
+expect langevin 0 "${A[@]}" --json flow langevin "${G[@]}" --step-size 0.02 --steps 300 \
+  --num-samples 200 --seed 2 --no-diagnostics --out "$TMP/langevin"
+pycheck langevin '
+r = json.load(open(sys.argv[1] + "/langevin.out"))
+assert "diagnostics" not in r and r["field_evaluations"] == "300", r.keys()
+s = np.load(sys.argv[1] + "/langevin/samples.npy")
+assert s.shape == (200, 2) and 0.3 < (s[:, 0] < 0).mean() < 0.7
+' "$TMP"
+expect_error flow_no_target 2 "missing the target" "${A[@]}" flow sample --steps 10
+expect_error flow_both 2 "not both" "${A[@]}" flow sample "${G[@]}" --target "$TMP/cloud.npy"
+expect_error flow_bad_sampler 2 "--sampler: expected one of euler, heun, rk4, sde" \
+  "${A[@]}" flow sample "${G[@]}" --sampler midpoint
+expect_error flow_covs_shape 3 "--gmm-covs" "${A[@]}" flow sample --gmm-weights "$TMP/gmm_w.npy" \
+  --gmm-means "$TMP/gmm_m.npy" --gmm-covs "$TMP/gmm_c_bad.npy"
+expect_error flow_not_pd 4 "gmm_covs[0]: not positive definite" "${A[@]}" flow sample \
+  --gmm-weights "$TMP/gmm_w.npy" --gmm-means "$TMP/gmm_m.npy" --gmm-covs "$TMP/gmm_c_bad2.npy"
+expect_error langevin_bad_step 2 "--step-size" "${A[@]}" flow langevin "${G[@]}" --step-size 0
+
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach
 JOB=$(cat "$TMP/detach.out")

@@ -152,7 +152,9 @@ class CommandsTest : public testing::Test {
     context_.out = out_ = std::tmpfile();
     context_.err = err_ = std::tmpfile();
     Array x{2, Eigen::MatrixXd::Ones(3, 2)};
-    x_ = testing::TempDir() + "commands_test_x.npy";
+    // One file per test: ctest runs the tests of this binary in parallel.
+    x_ = testing::TempDir() + "commands_test_x_" +
+         testing::UnitTest::GetInstance()->current_test_info()->name() + ".npy";
     ASSERT_TRUE(WriteNpy(x_, x).ok());
   }
   void TearDown() override {

@@ -156,6 +156,50 @@ TEST(NpyTest, StackIsOneThreeDimensionalArrayInCOrder) {
   EXPECT_EQ(WriteNpyStack(path, {}).code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(NpyTest, StackReadsBackInCAndFortranOrder) {
+  std::vector<MatrixXd> slices = {MatrixXd(2, 3), MatrixXd(2, 3)};
+  for (int k = 0; k < 2; ++k) {
+    for (int i = 0; i < 2; ++i) {
+      for (int j = 0; j < 3; ++j) slices[k](i, j) = 100 * k + 10 * i + j;
+    }
+  }
+  const std::string path = TempPath("stack_read.npy");
+  ASSERT_TRUE(WriteNpyStack(path, slices).ok());
+  absl::StatusOr<std::vector<MatrixXd>> back = ReadNpyStack(path);
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_TRUE((*back)[0] == slices[0]);
+  EXPECT_TRUE((*back)[1] == slices[1]);
+  // ReadNpy refuses the 3-D file, naming the shape.
+  EXPECT_TRUE(absl::StrContains(ReadNpy(path).status().message(), "(2, 2, 3)"));
+
+  // The same array in Fortran order: element (k, i, j) at k + 2 (i + 2 j).
+  std::vector<double> data;
+  for (int j = 0; j < 3; ++j) {
+    for (int i = 0; i < 2; ++i) {
+      for (int k = 0; k < 2; ++k) data.push_back(slices[k](i, j));
+    }
+  }
+  const std::string fortran = TempPath("stack_fortran.npy");
+  WriteBytes(fortran, NpyFile("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2, 3), }",
+                              RawBytes(data)));
+  back = ReadNpyStack(fortran);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE((*back)[0] == slices[0]);
+  EXPECT_TRUE((*back)[1] == slices[1]);
+
+  // A 2-D file is one slice; a 1-D file is refused.
+  Array one{2, slices[0]};
+  ASSERT_TRUE(WriteNpy(path, one).ok());
+  back = ReadNpyStack(path);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_TRUE((*back)[0] == slices[0]);
+  Array vec{1, MatrixXd::Ones(3, 1)};
+  ASSERT_TRUE(WriteNpy(path, vec).ok());
+  EXPECT_TRUE(absl::StrContains(ReadNpyStack(path).status().message(), "expected a 3-D array"));
+}
+
 TEST(NpyTest, WriteRejectsA1DArrayWithSeveralColumns) {
   Array array;
   array.ndim = 1;

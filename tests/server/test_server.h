@@ -167,6 +167,32 @@ class ServerTest : public ::testing::Test {
     return events;
   }
 
+  v1::JobResult RunOk(const v1::JobSpec& spec) {
+    grpc::Status status;
+    std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::JobEvent& e : events) {
+      if (e.has_result()) return e.result();
+    }
+    ADD_FAILURE() << "no result event";
+    return {};
+  }
+
+  // The status of a Run of `spec` that must be refused before it is queued.
+  grpc::Status RunRefused(const v1::JobSpec& spec) {
+    grpc::Status status;
+    std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+    EXPECT_TRUE(events.empty()) << "a refused job must not stream events";
+    return status;
+  }
+
+  void ExpectInvalid(const v1::JobSpec& spec, const std::string& message) {
+    grpc::Status status = RunRefused(spec);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find(message), std::string::npos)
+        << "got: " << status.error_message() << "\nwant: " << message;
+  }
+
   std::vector<v1::JobEvent> Watch(const std::string& id, int64_t after, grpc::Status* status) {
     grpc::ClientContext ctx;
     v1::WatchJobRequest request;

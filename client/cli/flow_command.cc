@@ -1,0 +1,245 @@
+#include "client/cli/flow_command.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/cli/common_flags.h"
+#include "client/cli/errors.h"
+#include "client/cli/input_files.h"
+#include "client/cli/job_runner.h"
+#include "client/cli/ot_specs.h"
+#include "client/lib/convert.h"
+#include "core/io/npy.h"
+
+namespace advect::cli {
+namespace {
+
+std::vector<FlagDef> MixtureFlagDefs() {
+  return {
+      {"gmm-weights", "W", "mixture weights, K values (1-D)"},
+      {"gmm-means", "M", "mixture means, K x d"},
+      {"gmm-covs", "C",
+       "mixture covariances, a .npy of shape K x d x d (a d x d\nfile when K = 1), "
+       "symmetric positive definite"},
+  };
+}
+
+std::vector<FlagDef> SamplingFlagDefs() {
+  return {
+      {"steps", "N", "steps (flow sample: default 100; langevin: 1000)"},
+      {"num-samples", "N", "samples to draw (default 1000)"},
+      {"seed", "S", "seed of the initial noise and of the SDE/Langevin noise\n(default 0)"},
+      {"diagnostic-points", "N",
+       "points on each side of the Sinkhorn divergence to the target\n(default 500, at "
+       "most 20000)"},
+      {"diagnostic-epsilon", "E",
+       "epsilon of that divergence (default 0.1 x the target's mean\nsquared radius)"},
+      {"no-diagnostics", "", "skip the divergence and nearest-point distances"},
+  };
+}
+
+std::vector<FlagDef> Concat(std::initializer_list<std::vector<FlagDef>> groups) {
+  std::vector<FlagDef> all;
+  for (const auto& g : groups) all.insert(all.end(), g.begin(), g.end());
+  return all;
+}
+
+// Reads --gmm-weights --gmm-means --gmm-covs into the spec's gmm_* fields.
+template <typename Spec>
+absl::Status LoadMixture(const ParsedFlags& flags, Spec* spec) {
+  for (const char* name : {"gmm-weights", "gmm-means", "gmm-covs"}) {
+    if (!flags.Has(name)) {
+      return UsageError(absl::StrCat("missing --", name,
+                                     ": a Gaussian mixture needs --gmm-weights, --gmm-means "
+                                     "and --gmm-covs"));
+    }
+  }
+  absl::StatusOr<Array> means = LoadPoints("gmm-means", *flags.Get("gmm-means"));
+  if (!means.ok()) return means.status();
+  const int64_t k = means->values.rows();
+  absl::StatusOr<Array> weights =
+      LoadWeights("gmm-weights", *flags.Get("gmm-weights"), k,
+                  absl::StrCat("--gmm-means has ", k, " components"));
+  if (!weights.ok()) return weights.status();
+  const std::string covs_path = *flags.Get("gmm-covs");
+  absl::StatusOr<std::vector<Eigen::MatrixXd>> covs = ReadNpyStack(covs_path);
+  if (!covs.ok()) {
+    return InputError(absl::StrCat("--gmm-covs: ", covs.status().message()));
+  }
+  const int64_t d = means->values.cols();
+  if (static_cast<int64_t>(covs->size()) != k || (k > 0 && ((*covs)[0].rows() != d ||
+                                                            (*covs)[0].cols() != d))) {
+    return InputError(absl::StrCat("--gmm-covs: ", covs_path, " holds ", covs->size(),
+                                   " matrices of ", covs->empty() ? 0 : (*covs)[0].rows(), " x ",
+                                   covs->empty() ? 0 : (*covs)[0].cols(), "; --gmm-means needs ",
+                                   k, " of ", d, " x ", d));
+  }
+  *spec->mutable_gmm_means() = client::ToMatrix(*means);
+  if (absl::Status s = client::ToRepeated(*weights, spec->mutable_gmm_weights()); !s.ok()) {
+    return s;
+  }
+  for (Eigen::MatrixXd& cov : *covs) {
+    *spec->add_gmm_covs() = client::ToMatrix(Array{2, std::move(cov)});
+  }
+  return absl::OkStatus();
+}
+
+// --steps --num-samples --seed and the diagnostics flags, shared by both commands.
+template <typename Spec>
+absl::Status LoadSampling(const ParsedFlags& flags, Spec* spec) {
+  int32_t steps = 0, samples = 0;
+  if (absl::Status s = OptionalInt32(flags, "steps", 1, &steps); !s.ok()) return s;
+  if (absl::Status s = OptionalInt32(flags, "num-samples", 1, &samples); !s.ok()) return s;
+  spec->set_steps(steps);
+  spec->set_num_samples(samples);
+  if (auto text = flags.Get("seed")) {
+    absl::StatusOr<int64_t> value =
+        ParseInt("seed", *text, 0, std::numeric_limits<int64_t>::max());
+    if (!value.ok()) return value.status();
+    spec->set_seed(static_cast<uint64_t>(*value));
+  }
+  v1::FlowDiagnosticsSpec* d = spec->mutable_diagnostics();
+  d->set_skip(flags.Has("no-diagnostics"));
+  std::optional<double> epsilon;
+  if (absl::Status s = OptionalDouble(flags, "diagnostic-epsilon", &epsilon); !s.ok()) return s;
+  if (epsilon) d->set_epsilon(*epsilon);
+  int32_t points = 0;
+  if (absl::Status s = OptionalInt32(flags, "diagnostic-points", 1, &points); !s.ok()) return s;
+  d->set_max_points(points);
+  return absl::OkStatus();
+}
+
+// --name ONE|TWO|... -> the index of the choice.
+absl::StatusOr<int> Choice(const ParsedFlags& flags, const std::string& name,
+                           std::initializer_list<const char*> choices, int fallback) {
+  auto text = flags.Get(name);
+  if (!text) return fallback;
+  int i = 0;
+  std::string list;
+  for (const char* c : choices) {
+    if (*text == c) return i;
+    absl::StrAppend(&list, i == 0 ? "" : ", ", c);
+    ++i;
+  }
+  return UsageError(absl::StrCat("--", name, ": expected one of ", list, ", got '", *text, "'"));
+}
+
+absl::StatusOr<CommandSpec> BuildFlowSample(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::FlowSampleSpec* s = out.spec.mutable_flow_sample();
+  const bool mixture = flags.Has("gmm-weights") || flags.Has("gmm-means") || flags.Has("gmm-covs");
+  const bool cloud = flags.Has("target");
+  if (mixture == cloud) {
+    return UsageError(mixture ? "give --gmm-weights --gmm-means --gmm-covs or --target, not both"
+                              : "missing the target: give --gmm-weights W --gmm-means M "
+                                "--gmm-covs C, or --target X");
+  }
+  if (flags.Has("target-weights") && !cloud) {
+    return UsageError("--target-weights needs --target");
+  }
+  absl::StatusOr<int> schedule = Choice(flags, "schedule", {"linear", "vp"}, 0);
+  if (!schedule.ok()) return schedule.status();
+  s->set_schedule(*schedule == 0 ? v1::FLOW_SCHEDULE_LINEAR
+                                 : v1::FLOW_SCHEDULE_VARIANCE_PRESERVING);
+  absl::StatusOr<int> sampler = Choice(flags, "sampler", {"euler", "heun", "rk4", "sde"}, 1);
+  if (!sampler.ok()) return sampler.status();
+  constexpr v1::FlowSampler kSamplers[] = {v1::FLOW_SAMPLER_EULER, v1::FLOW_SAMPLER_HEUN,
+                                           v1::FLOW_SAMPLER_RK4, v1::FLOW_SAMPLER_SDE};
+  s->set_sampler(kSamplers[*sampler]);
+  std::optional<double> sigma;
+  if (absl::Status st = OptionalDouble(flags, "sigma", &sigma); !st.ok()) return st;
+  if (sigma) {
+    if (!(*sigma > 0.0)) return UsageError("--sigma: must be > 0");
+    s->set_sigma(*sigma);
+  }
+  if (absl::Status st = LoadSampling(flags, s); !st.ok()) return st;
+  if (mixture) {
+    if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
+  } else {
+    absl::StatusOr<Array> x = LoadPoints("target", *flags.Get("target"));
+    if (!x.ok()) return x.status();
+    if (auto w = flags.Get("target-weights")) {
+      absl::StatusOr<Array> weights =
+          LoadWeights("target-weights", *w, x->values.rows(),
+                      absl::StrCat("--target has ", x->values.rows(), " points"));
+      if (!weights.ok()) return weights.status();
+      if (absl::Status st = client::ToRepeated(*weights, s->mutable_target_weights()); !st.ok()) {
+        return st;
+      }
+    }
+    *s->mutable_target() = client::ToMatrix(*x);
+  }
+  if (auto path = flags.Get("initial-noise")) {
+    absl::StatusOr<Array> z = LoadPoints("initial-noise", *path);
+    if (!z.ok()) return z.status();
+    *s->mutable_initial_noise() = client::ToMatrix(*z);
+  }
+  return out;
+}
+
+absl::StatusOr<CommandSpec> BuildFlowLangevin(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::LangevinSampleSpec* s = out.spec.mutable_langevin_sample();
+  std::optional<double> step;
+  if (absl::Status st = OptionalDouble(flags, "step-size", &step); !st.ok()) return st;
+  if (step) {
+    if (!(*step > 0.0)) return UsageError("--step-size: must be > 0");
+    s->set_step_size(*step);
+  }
+  if (absl::Status st = LoadSampling(flags, s); !st.ok()) return st;
+  if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
+  if (auto path = flags.Get("initial-points")) {
+    absl::StatusOr<Array> x = LoadPoints("initial-points", *path);
+    if (!x.ok()) return x.status();
+    *s->mutable_initial_points() = client::ToMatrix(*x);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<FlagDef> FlowSampleFlagDefs() {
+  return Concat({MixtureFlagDefs(),
+                 {
+                     {"target", "X", "an empirical target instead: m x d points"},
+                     {"target-weights", "W", "weights of the --target points (default uniform)"},
+                     {"schedule", "linear|vp",
+                      "interpolant: linear a = 1 - t, b = t (default), or\nvariance preserving "
+                      "a = cos(pi t / 2), b = sin(pi t / 2)"},
+                     {"sigma", "S", "noise scale: N(0, S^2 I) at t = 1 (default 1)"},
+                     {"sampler", "euler|heun|rk4|sde",
+                      "probability-flow ODE integrator (default heun), or the\nreverse SDE "
+                      "(exponential Euler-Maruyama)"},
+                     {"initial-noise", "Z", "the points at t = 1 (n x d) instead of seeded noise"},
+                 },
+                 SamplingFlagDefs()});
+}
+
+std::vector<FlagDef> FlowLangevinFlagDefs() {
+  return Concat({MixtureFlagDefs(),
+                 {
+                     {"step-size", "H", "Langevin step h > 0 (default 0.01)"},
+                     {"initial-points", "X", "starting points (n x d) instead of N(0, I) draws"},
+                 },
+                 SamplingFlagDefs()});
+}
+
+absl::Status RunFlowCommand(const Context& context, absl::string_view name,
+                            const ParsedFlags& flags) {
+  absl::StatusOr<CommandSpec> command =
+      name == "sample" ? BuildFlowSample(flags) : BuildFlowLangevin(flags);
+  if (!command.ok()) return command.status();
+  return RunJob(context, std::move(command->spec), command->run, ProgressScale{});
+}
+
+}  // namespace advect::cli

@@ -1,0 +1,250 @@
+// The diffusion job kinds through the service (SCIENCE.md b2-b5):
+// flow_sample with a Gaussian mixture or an empirical target, ODE or SDE,
+// with diagnostics; langevin_sample; bad input refused naming the field.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/server/test_server.h"
+
+namespace advect::testing {
+namespace {
+
+class DiffusionKindsTest : public ServerTest {
+ protected:
+  void SetUp() override { StartServer(); }
+};
+
+// --- flow_sample ---
+
+v1::JobSpec FlowSpec() {
+  v1::JobSpec spec;
+  v1::FlowSampleSpec* s = spec.mutable_flow_sample();
+  s->add_gmm_weights(1.0);
+  v1::Matrix* means = s->mutable_gmm_means();
+  means->set_rows(1);
+  means->set_cols(2);
+  means->add_values(1.0);
+  means->add_values(-2.0);
+  v1::Matrix* cov = s->add_gmm_covs();
+  cov->set_rows(2);
+  cov->set_cols(2);
+  for (double v : {2.0, 0.6, 0.6, 0.5}) cov->add_values(v);
+  s->set_sampler(v1::FLOW_SAMPLER_RK4);
+  s->set_steps(50);
+  s->set_num_samples(200);
+  s->set_seed(7);
+  return spec;
+}
+
+TEST_F(DiffusionKindsTest, FlowSampleCarriesNoiseToTheMixture) {
+  // One Gaussian component: the flow is affine, so the noise point 0 lands on
+  // the mean, and the sample moments approach (c, S).
+  v1::JobSpec spec = FlowSpec();
+  v1::Matrix* noise = spec.mutable_flow_sample()->mutable_initial_noise();
+  noise->set_rows(1);
+  noise->set_cols(2);
+  noise->add_values(0.0);
+  noise->add_values(0.0);
+  const v1::FlowSampleResult at_zero = RunOk(spec).flow_sample();
+  ASSERT_EQ(at_zero.samples().rows(), 1);
+  EXPECT_NEAR(at_zero.samples().values(0), 1.0, 1e-9);
+  EXPECT_NEAR(at_zero.samples().values(1), -2.0, 1e-9);
+  EXPECT_EQ(at_zero.field_evaluations(), 200);  // 50 RK4 steps
+
+  spec = FlowSpec();
+  spec.set_frame_every(10);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  v1::FlowSampleResult result;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) ++frames;
+    if (e.has_result()) result = e.result().flow_sample();
+  }
+  EXPECT_EQ(frames, 6);  // steps 0, 10, ..., 50
+  ASSERT_EQ(result.samples().rows(), 200);
+  double mean0 = 0.0;
+  for (int i = 0; i < 200; ++i) mean0 += result.samples().values(2 * i) / 200.0;
+  EXPECT_NEAR(mean0, 1.0, 4.0 * std::sqrt(2.0 / 200));  // 4 standard errors
+  // The same seed gives the same bits.
+  const v1::FlowSampleResult again = RunOk(FlowSpec()).flow_sample();
+  EXPECT_TRUE(std::equal(again.samples().values().begin(), again.samples().values().end(),
+                         result.samples().values().begin()));
+}
+
+TEST_F(DiffusionKindsTest, FlowSampleRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::FlowSampleSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::FlowSampleSpec* s) { s->set_gmm_weights(0, -1.0); },
+       "spec.flow_sample.gmm_weights: weights must be"},
+      {[](v1::FlowSampleSpec* s) { s->mutable_gmm_covs(0)->set_values(1, 5.0); },
+       "spec.flow_sample.gmm_covs[0]: not symmetric"},
+      {[](v1::FlowSampleSpec* s) { s->clear_gmm_covs(); },
+       "spec.flow_sample.gmm_covs: expected 1 covariance"},
+      {[](v1::FlowSampleSpec* s) { s->set_sigma(-1.0); }, "spec.flow_sample.sigma: must be"},
+      {[](v1::FlowSampleSpec* s) { s->set_steps(-3); }, "spec.flow_sample.steps: must be in"},
+      {[](v1::FlowSampleSpec* s) { s->set_num_samples(-1); },
+       "spec.flow_sample.num_samples: must be >= 1"},
+      {[](v1::FlowSampleSpec* s) { *s->mutable_target() = RandomPoints(5, 2, 1); },
+       "spec.flow_sample.target: give a Gaussian mixture"},
+      {[](v1::FlowSampleSpec* s) { s->mutable_diagnostics()->set_max_points(-2); },
+       "spec.flow_sample.diagnostics.max_points: must be in [1, 20000]"},
+      {[](v1::FlowSampleSpec* s) { s->mutable_diagnostics()->set_epsilon(-1.0); },
+       "spec.flow_sample.diagnostics.epsilon: must be finite"},
+      {[](v1::FlowSampleSpec* s) { s->set_sampler(static_cast<v1::FlowSampler>(9)); },
+       "spec.flow_sample.sampler: unknown FlowSampler value 9"},
+      {[](v1::FlowSampleSpec* s) {
+         s->mutable_initial_noise()->set_rows(1);
+         s->mutable_initial_noise()->set_cols(3);
+         for (int i = 0; i < 3; ++i) s->mutable_initial_noise()->add_values(0.0);
+       },
+       "spec.flow_sample.initial_noise: expected finite points (|x| <= 1e100) of dimension 2"},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = FlowSpec();
+    c.mutate(spec.mutable_flow_sample());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
+v1::JobSpec CloudSpec() {
+  v1::JobSpec spec;
+  v1::FlowSampleSpec* s = spec.mutable_flow_sample();
+  *s->mutable_target() = RandomPoints(30, 2, 5);
+  s->set_steps(300);
+  s->set_num_samples(100);
+  s->set_seed(3);
+  return spec;
+}
+
+TEST_F(DiffusionKindsTest, EmpiricalTargetMemorisesWithOdeAndSde) {
+  // SCIENCE.md b2: the exact field of a cloud returns copies of its points;
+  // the diagnostics say so.
+  for (v1::FlowSampler sampler : {v1::FLOW_SAMPLER_HEUN, v1::FLOW_SAMPLER_SDE}) {
+    v1::JobSpec spec = CloudSpec();
+    spec.mutable_flow_sample()->set_sampler(sampler);
+    const v1::FlowSampleResult r = RunOk(spec).flow_sample();
+    ASSERT_EQ(r.samples().rows(), 100);
+    EXPECT_EQ(r.field_evaluations(), sampler == v1::FLOW_SAMPLER_SDE ? 300 : 2 * 299 + 1);
+    ASSERT_TRUE(r.has_diagnostics());
+    const v1::FlowDiagnostics& d = r.diagnostics();
+    ASSERT_EQ(d.nearest_training_distance_size(), 100);
+    EXPECT_GE(d.memorised_fraction(), 0.9) << sampler;
+    EXPECT_LE(d.median_nearest_training_distance(), 1e-9);
+    EXPECT_EQ(d.divergence_samples(), 100);
+    EXPECT_EQ(d.divergence_reference_points(), 30);
+    EXPECT_TRUE(d.divergence_converged());
+    EXPECT_GE(d.sinkhorn_divergence(), -1e-9);
+    EXPECT_GT(d.epsilon(), 0.0);
+  }
+  // Skipped diagnostics leave the field unset.
+  v1::JobSpec spec = CloudSpec();
+  spec.mutable_flow_sample()->mutable_diagnostics()->set_skip(true);
+  EXPECT_FALSE(RunOk(spec).flow_sample().has_diagnostics());
+}
+
+TEST_F(DiffusionKindsTest, SdeSamplesTheMixtureAndTheDivergenceSeesAWrongTarget) {
+  v1::JobSpec spec = FlowSpec();
+  v1::FlowSampleSpec* s = spec.mutable_flow_sample();
+  s->set_sampler(v1::FLOW_SAMPLER_SDE);
+  s->set_steps(400);
+  s->set_num_samples(400);
+  const v1::FlowSampleResult good = RunOk(spec).flow_sample();
+  EXPECT_EQ(good.field_evaluations(), 400);
+  double mean0 = 0.0;
+  for (int i = 0; i < 400; ++i) mean0 += good.samples().values(2 * i) / 400.0;
+  EXPECT_NEAR(mean0, 1.0, 4.0 * std::sqrt(2.0 / 400));
+  // One step of Euler from pure noise lands far from the law: a larger divergence.
+  s->set_sampler(v1::FLOW_SAMPLER_EULER);
+  s->set_steps(1);
+  const v1::FlowSampleResult bad = RunOk(spec).flow_sample();
+  EXPECT_GT(bad.diagnostics().sinkhorn_divergence(),
+            3.0 * std::max(good.diagnostics().sinkhorn_divergence(), 1e-3));
+  EXPECT_EQ(bad.diagnostics().nearest_training_distance_size(), 0);
+}
+
+v1::JobSpec LangevinSpec() {
+  v1::JobSpec spec;
+  v1::LangevinSampleSpec* s = spec.mutable_langevin_sample();
+  s->add_gmm_weights(1.0);
+  v1::Matrix* means = s->mutable_gmm_means();
+  means->set_rows(1);
+  means->set_cols(2);
+  means->add_values(2.0);
+  means->add_values(-1.0);
+  v1::Matrix* cov = s->add_gmm_covs();
+  cov->set_rows(2);
+  cov->set_cols(2);
+  for (double v : {0.5, 0.1, 0.1, 0.3}) cov->add_values(v);
+  s->set_step_size(0.02);
+  s->set_steps(500);
+  s->set_num_samples(500);
+  s->set_seed(11);
+  return spec;
+}
+
+TEST_F(DiffusionKindsTest, LangevinReachesTheMixtureReproducibly) {
+  v1::JobSpec spec = LangevinSpec();
+  spec.set_frame_every(100);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  v1::LangevinSampleResult r;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) ++frames;
+    if (e.has_result()) r = e.result().langevin_sample();
+  }
+  EXPECT_EQ(frames, 6);  // steps 0, 100, ..., 500
+  EXPECT_EQ(r.field_evaluations(), 500);
+  ASSERT_EQ(r.samples().rows(), 500);
+  double mean0 = 0.0, mean1 = 0.0;
+  for (int i = 0; i < 500; ++i) {
+    mean0 += r.samples().values(2 * i) / 500.0;
+    mean1 += r.samples().values(2 * i + 1) / 500.0;
+  }
+  EXPECT_NEAR(mean0, 2.0, 4.0 * std::sqrt(0.5 / 500));
+  EXPECT_NEAR(mean1, -1.0, 4.0 * std::sqrt(0.3 / 500));
+  EXPECT_TRUE(r.has_diagnostics());
+  const v1::LangevinSampleResult again = RunOk(LangevinSpec()).langevin_sample();
+  EXPECT_TRUE(std::equal(again.samples().values().begin(), again.samples().values().end(),
+                         r.samples().values().begin()));
+}
+
+TEST_F(DiffusionKindsTest, LangevinRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::LangevinSampleSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::LangevinSampleSpec* s) { s->set_step_size(-0.1); },
+       "spec.langevin_sample.step_size: must be finite and > 0"},
+      {[](v1::LangevinSampleSpec* s) { s->set_steps(-1); },
+       "spec.langevin_sample.steps: must be in"},
+      {[](v1::LangevinSampleSpec* s) { s->clear_gmm_weights(); },
+       "spec.langevin_sample.gmm_weights: at least one"},
+      {[](v1::LangevinSampleSpec* s) { s->set_num_samples(-4); },
+       "spec.langevin_sample.num_samples: must be >= 1"},
+      {[](v1::LangevinSampleSpec* s) {
+         *s->mutable_initial_points() = RandomPoints(3, 4, 1);
+       },
+       "spec.langevin_sample.initial_points: expected finite points"},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = LangevinSpec();
+    c.mutate(spec.mutable_langevin_sample());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
+}  // namespace
+}  // namespace advect::testing
