@@ -5,6 +5,7 @@
 #include "server/barycenter_task.h"
 #include "server/entropic_ot_task.h"
 #include "server/exact_ot_task.h"
+#include "server/flow_map_task.h"
 #include "server/flow_sample_task.h"
 #include "server/langevin_sample_task.h"
 #include "server/gaussian_ot_task.h"
@@ -42,6 +43,8 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
                                        "spec.sinkhorn_divergence.");
     case v1::JobSpec::kFlowSample:
       return PrepareFlowSample(spec.flow_sample(), limits_, "spec.flow_sample.");
+    case v1::JobSpec::kFlowMap:
+      return PrepareFlowMap(spec.flow_map(), limits_, "spec.flow_map.");
     case v1::JobSpec::kLangevinSample:
       return PrepareLangevinSample(spec.langevin_sample(), limits_, "spec.langevin_sample.");
     case v1::JobSpec::KIND_NOT_SET:
@@ -50,7 +53,7 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
   return absl::InvalidArgumentError(
       "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
       "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
-      "free_support_barycenter, flow_sample, langevin_sample");
+      "free_support_barycenter, flow_sample, langevin_sample, flow_map");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

@@ -15,6 +15,18 @@ std::vector<FlagDef> EpsilonScalingFlags() {
   };
 }
 
+// --mean1 --cov1 --mean2 --cov2 of the commands on two Gaussians.
+std::vector<FlagDef> GaussianFlagDefs() {
+  return {
+      {"mean1", "FILE", "source mean, d values"},
+      {"cov1", "FILE", "source covariance, d x d"},
+      {"mean2", "FILE", "target mean, d values"},
+      {"cov2", "FILE", "target covariance, d x d"},
+  };
+}
+
+const FlagDef kRegFlag = {"reg", "R", "added to the diagonal of the empirical covariances\n(default 0)"};
+
 std::vector<FlagDef> Flags(std::initializer_list<std::vector<FlagDef>> groups) {
   std::vector<FlagDef> all;
   for (const auto& group : groups) all.insert(all.end(), group.begin(), group.end());
@@ -232,15 +244,10 @@ const std::vector<CommandDef>& Commands() {
        "With --x --y the Gaussians are the clouds' weighted means and covariances\n"
        "(plus R on the diagonal). --json prints the advect.v1.GaussianOtResult.",
        "",
-       Flags({{
-                  {"mean1", "FILE", "source mean, d values"},
-                  {"cov1", "FILE", "source covariance, d x d"},
-                  {"mean2", "FILE", "target mean, d values"},
-                  {"cov2", "FILE", "target covariance, d x d"},
-              },
+       Flags({GaussianFlagDefs(),
               MeasureFlagDefs(CostFlag::kNone),
               {
-                  {"reg", "R", "added to the diagonal of the empirical covariances\n(default 0)"},
+                  kRegFlag,
                   {"interpolate", "T1,T2,...",
                    "also return the McCann interpolants at these times in [0, 1]"},
                   {"distance-only", "",
@@ -282,6 +289,27 @@ const std::vector<CommandDef>& Commands() {
               RunFlagDefs(true,
                           "write samples.npy and, with --frame-every, trajectory.npy\n"
                           "(frames x n x d) in DIR, created if missing")})},
+      {"flow",
+       "map",
+       "the flow map of the independent coupling against the Brenier map (Gaussians)",
+       {"flow map --mean1 M1 --cov1 S1 --mean2 M2 --cov2 S2 [FLAGS]",
+        "flow map --x X --y Y [--a A --b B] [--reg R] [FLAGS]"},
+       "Integrates the affine flow of x_t = (1 - t) x0 + t x1 (independent coupling,\n"
+       "flow matching's and rectified flow's first pass) between N(m1, S1) and\n"
+       "N(m2, S2) and compares its map T(x) = M x + o with the Brenier map A x + b:\n"
+       "map distance E|T_flow - T_brenier|^2, both transport costs, the hidden\n"
+       "rotation between them and its angle. --points P also carries P by both maps.",
+       "",
+       Flags({GaussianFlagDefs(),
+              MeasureFlagDefs(CostFlag::kNone),
+              {
+                  kRegFlag,
+                  {"steps", "N", "RK4 steps of the matrix ODE (default 200)"},
+                  {"points", "P", "points (k x d) to carry by both maps"},
+              },
+              RunFlagDefs(false,
+                          "write flow_matrix.npy, brenier_matrix.npy, hidden_rotation.npy,\n"
+                          "flow_points.npy and brenier_points.npy (with --points) in DIR")})},
       {"jobs",
        "list",
        "list the server's jobs, newest first",

@@ -206,6 +206,24 @@ absl::StatusOr<CommandSpec> BuildFlowLangevin(const ParsedFlags& flags) {
   return out;
 }
 
+absl::StatusOr<CommandSpec> BuildFlowMap(const ParsedFlags& flags) {
+  CommandSpec out;
+  v1::FlowMapSpec* s = out.spec.mutable_flow_map();
+  if (absl::Status st = LoadGaussianMeasures(flags, s); !st.ok()) return st;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  int32_t steps = 0;
+  if (absl::Status st = OptionalInt32(flags, "steps", 1, &steps); !st.ok()) return st;
+  s->set_steps(steps);
+  if (auto path = flags.Get("points")) {
+    absl::StatusOr<Array> points = LoadPoints("points", *path);
+    if (!points.ok()) return points.status();
+    *s->mutable_points() = client::ToMatrix(*points);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<FlagDef> FlowSampleFlagDefs() {
@@ -236,8 +254,9 @@ std::vector<FlagDef> FlowLangevinFlagDefs() {
 
 absl::Status RunFlowCommand(const Context& context, absl::string_view name,
                             const ParsedFlags& flags) {
-  absl::StatusOr<CommandSpec> command =
-      name == "sample" ? BuildFlowSample(flags) : BuildFlowLangevin(flags);
+  absl::StatusOr<CommandSpec> command = name == "sample"     ? BuildFlowSample(flags)
+                                        : name == "langevin" ? BuildFlowLangevin(flags)
+                                                             : BuildFlowMap(flags);
   if (!command.ok()) return command.status();
   return RunJob(context, std::move(command->spec), command->run, ProgressScale{});
 }

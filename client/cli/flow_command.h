@@ -1,5 +1,6 @@
-// `advect flow sample|langevin`: diffusion sampling of a Gaussian mixture or a
-// cloud with its closed-form fields (SCIENCE.md b2-b5).
+// `advect flow sample|langevin|map`: diffusion sampling of a Gaussian mixture
+// or a cloud with its closed-form fields (SCIENCE.md b2-b5), and the flow map
+// against the Brenier map between Gaussians (b6).
 #ifndef ADVECT_CLIENT_CLI_FLOW_COMMAND_H_
 #define ADVECT_CLIENT_CLI_FLOW_COMMAND_H_
 

@@ -336,8 +336,8 @@ absl::Status LoadGaussian(const ParsedFlags& flags, const std::string& mean_flag
 
 }  // namespace
 
-absl::StatusOr<CommandSpec> BuildGaussianOtSpec(const ParsedFlags& flags) {
-  CommandSpec out;
+template <typename Spec>
+absl::Status LoadGaussianMeasures(const ParsedFlags& flags, Spec* spec) {
   const bool moments = flags.Has("mean1") || flags.Has("cov1") || flags.Has("mean2") ||
                        flags.Has("cov2");
   const bool clouds = flags.Has("x") || flags.Has("y");
@@ -350,18 +350,6 @@ absl::StatusOr<CommandSpec> BuildGaussianOtSpec(const ParsedFlags& flags) {
     return UsageError(
         "missing the measures: give --mean1 --cov1 --mean2 --cov2, or --x --y");
   }
-  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
-  if (!run.ok()) return run.status();
-  out.run = *std::move(run);
-  v1::GaussianOtSpec* ot = out.spec.mutable_gaussian_ot();
-  ot->set_distance_only(flags.Has("distance-only"));
-  if (auto times = flags.Get("interpolate")) {
-    for (absl::string_view t : absl::StrSplit(*times, ',')) {
-      absl::StatusOr<double> v = ParseDouble("interpolate", t);
-      if (!v.ok()) return v.status();
-      ot->add_interpolation_times(*v);
-    }
-  }
   if (moments) {
     if (flags.Has("a") || flags.Has("b") || flags.Has("reg")) {
       return UsageError("--a, --b and --reg go with --x --y (point clouds), not with --mean1 ...");
@@ -370,26 +358,47 @@ absl::StatusOr<CommandSpec> BuildGaussianOtSpec(const ParsedFlags& flags) {
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = LoadGaussian(flags, "mean1", "cov1", ot->mutable_source()); !s.ok()) {
+    if (absl::Status s = LoadGaussian(flags, "mean1", "cov1", spec->mutable_source()); !s.ok()) {
       return s;
     }
-    if (absl::Status s = LoadGaussian(flags, "mean2", "cov2", ot->mutable_target()); !s.ok()) {
+    if (absl::Status s = LoadGaussian(flags, "mean2", "cov2", spec->mutable_target()); !s.ok()) {
       return s;
     }
-    if (ot->source().mean_size() != ot->target().mean_size()) {
-      return InputError(absl::StrCat("--mean1 has ", ot->source().mean_size(),
-                                     " values but --mean2 has ", ot->target().mean_size()));
+    if (spec->source().mean_size() != spec->target().mean_size()) {
+      return InputError(absl::StrCat("--mean1 has ", spec->source().mean_size(),
+                                     " values but --mean2 has ", spec->target().mean_size()));
     }
-    return out;
+    return absl::OkStatus();
   }
   absl::StatusOr<MeasureFlags> measures = MeasureFlagsFrom(flags, CostFlag::kNone);
   if (!measures.ok()) return measures.status();
   std::optional<double> reg;
   if (absl::Status s = OptionalDouble(flags, "reg", &reg); !s.ok()) return s;
-  ot->set_regularization(reg.value_or(0.0));
+  spec->set_regularization(reg.value_or(0.0));
   absl::StatusOr<LoadedMeasures> loaded = LoadMeasures(*measures);
   if (!loaded.ok()) return loaded.status();
-  SetClouds(*loaded, ot);
+  SetClouds(*loaded, spec);
+  return absl::OkStatus();
+}
+
+template absl::Status LoadGaussianMeasures(const ParsedFlags&, v1::GaussianOtSpec*);
+template absl::Status LoadGaussianMeasures(const ParsedFlags&, v1::FlowMapSpec*);
+
+absl::StatusOr<CommandSpec> BuildGaussianOtSpec(const ParsedFlags& flags) {
+  CommandSpec out;
+  v1::GaussianOtSpec* ot = out.spec.mutable_gaussian_ot();
+  if (absl::Status s = LoadGaussianMeasures(flags, ot); !s.ok()) return s;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  ot->set_distance_only(flags.Has("distance-only"));
+  if (auto times = flags.Get("interpolate")) {
+    for (absl::string_view t : absl::StrSplit(*times, ',')) {
+      absl::StatusOr<double> v = ParseDouble("interpolate", t);
+      if (!v.ok()) return v.status();
+      ot->add_interpolation_times(*v);
+    }
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "advect/v1/flow.pb.h"
 #include "advect/v1/job.pb.h"
 #include "client/cli/common_flags.h"
 #include "client/cli/flags.h"
@@ -40,6 +41,12 @@ absl::StatusOr<CommandSpec> BuildSlicedOtSpec(const ParsedFlags& flags);
 // ot gaussian: --mean1 --cov1 --mean2 --cov2, or --x --y [--a --b --reg];
 // [--interpolate T1,T2,...].
 absl::StatusOr<CommandSpec> BuildGaussianOtSpec(const ParsedFlags& flags);
+
+// The two Gaussians of ot gaussian and flow map into `spec` (source, target
+// or x, y, a, b, regularization): --mean1 --cov1 --mean2 --cov2, or --x --y
+// [--a --b --reg]. Defined for GaussianOtSpec and FlowMapSpec.
+template <typename Spec>
+absl::Status LoadGaussianMeasures(const ParsedFlags& flags, Spec* spec);
 
 }  // namespace advect::cli
 

@@ -446,6 +446,31 @@ expect_error flow_not_pd 4 "gmm_covs[0]: not positive definite" "${A[@]}" flow s
   --gmm-weights "$TMP/gmm_w.npy" --gmm-means "$TMP/gmm_m.npy" --gmm-covs "$TMP/gmm_c_bad2.npy"
 expect_error langevin_bad_step 2 "--step-size" "${A[@]}" flow langevin "${G[@]}" --step-size 0
 
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+np.save(tmp + "/fm_m1.npy", np.zeros(2))
+np.save(tmp + "/fm_s1.npy", np.array([[3.0, 0.0], [0.0, 0.3]]))
+np.save(tmp + "/fm_m2.npy", np.array([2.0, 1.0]))
+np.save(tmp + "/fm_s2.npy", np.array([[1.0, 0.9], [0.9, 1.0]]))
+EOF
+expect flow_map 0 "${A[@]}" --json flow map --mean1 "$TMP/fm_m1.npy" --cov1 "$TMP/fm_s1.npy" \
+  --mean2 "$TMP/fm_m2.npy" --cov2 "$TMP/fm_s2.npy" --points "$TMP/cloud.npy" --out "$TMP/fm"
+pycheck flow_map '
+r = json.load(open(sys.argv[1] + "/flow_map.out"))
+assert r["rotation_angle"] > 1e-2 and r["flow_cost"] > r["w2_squared"], r
+m = np.load(sys.argv[1] + "/fm/flow_matrix.npy")
+a = np.load(sys.argv[1] + "/fm/brenier_matrix.npy")
+s0 = np.array([[3.0, 0.0], [0.0, 0.3]]); s1 = np.array([[1.0, 0.9], [0.9, 1.0]])
+assert np.allclose(m @ s0 @ m.T, s1, atol=1e-9) and np.allclose(a @ s0 @ a.T, s1, atol=1e-9)
+assert not np.allclose(m, m.T, atol=1e-3) and np.allclose(a, a.T)
+p = np.load(sys.argv[1] + "/fm/flow_points.npy")
+x = np.load(sys.argv[1] + "/cloud.npy")
+assert np.allclose(p, x @ m.T + np.array(r["flow_offset"]), atol=1e-12)
+' "$TMP"
+expect_error flow_map_missing 2 "missing the measures" "${A[@]}" flow map --steps 10
+
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach
 JOB=$(cat "$TMP/detach.out")

@@ -246,5 +246,52 @@ TEST_F(DiffusionKindsTest, LangevinRefusesBadInputNamingTheField) {
   }
 }
 
+// --- flow_map ---
+
+v1::JobSpec FlowMapSpec() {
+  v1::JobSpec spec;
+  v1::FlowMapSpec* s = spec.mutable_flow_map();
+  auto set = [](v1::GaussianMeasure* g, std::vector<double> mean, std::vector<double> cov) {
+    for (double v : mean) g->add_mean(v);
+    g->mutable_cov()->set_rows(2);
+    g->mutable_cov()->set_cols(2);
+    for (double v : cov) g->mutable_cov()->add_values(v);
+  };
+  set(s->mutable_source(), {0.0, 0.0}, {3.0, 0.0, 0.0, 0.3});
+  set(s->mutable_target(), {2.0, 1.0}, {1.0, 0.9, 0.9, 1.0});
+  *s->mutable_points() = RandomPoints(5, 2, 9);
+  return spec;
+}
+
+TEST_F(DiffusionKindsTest, FlowMapDiffersFromBrenierByAHiddenRotation) {
+  const v1::FlowMapResult r = RunOk(FlowMapSpec()).flow_map();
+  EXPECT_LE(r.pushforward_error(), 1e-10);
+  EXPECT_GT(r.map_distance(), 1e-3);
+  EXPECT_GT(r.rotation_angle(), 1e-2);
+  EXPECT_GT(r.flow_cost(), r.w2_squared());
+  ASSERT_EQ(r.flow_points().rows(), 5);
+  ASSERT_EQ(r.brenier_points().rows(), 5);
+  // Point 0 by the returned flow map.
+  const double x0 = r.flow_points().values(0);
+  const std::vector<double> p = {FlowMapSpec().flow_map().points().values(0),
+                                 FlowMapSpec().flow_map().points().values(1)};
+  EXPECT_NEAR(x0, r.flow_matrix().values(0) * p[0] + r.flow_matrix().values(1) * p[1] +
+                      r.flow_offset(0),
+              1e-12);
+  // From clouds, with a singular covariance: refused naming the field.
+  v1::JobSpec clouds;
+  *clouds.mutable_flow_map()->mutable_x() = RandomPoints(2, 3, 1);  // 2 points in 3-D
+  *clouds.mutable_flow_map()->mutable_y() = RandomPoints(20, 3, 2);
+  ExpectInvalid(clouds, "spec.flow_map.x (its covariance): must be positive definite");
+  clouds.mutable_flow_map()->set_regularization(0.1);
+  EXPECT_EQ(RunOk(clouds).flow_map().flow_matrix().rows(), 3);
+  v1::JobSpec bad = FlowMapSpec();
+  bad.mutable_flow_map()->set_steps(-1);
+  ExpectInvalid(bad, "spec.flow_map.steps: must be in");
+  bad = FlowMapSpec();
+  *bad.mutable_flow_map()->mutable_x() = RandomPoints(5, 2, 1);
+  ExpectInvalid(bad, "spec.flow_map.x: give either source and target");
+}
+
 }  // namespace
 }  // namespace advect::testing
