@@ -11,7 +11,9 @@
 #include "core/diffusion/ode_sampler.h"
 #include "core/diffusion/sample_diagnostics.h"
 #include "core/diffusion/sde_sampler.h"
+#include "core/flow_matching/flow_matching.h"
 #include "server/field_checks.h"
+#include "server/flow_model.h"
 #include "server/flow_inputs.h"
 #include "server/matrix_convert.h"
 
@@ -54,9 +56,91 @@ absl::StatusOr<MixtureVelocity> Target(const v1::FlowSampleSpec& spec, double si
                                           sigma, schedule);
 }
 
+OdeIntegrator IntegratorOf(v1::FlowSampler sampler) {
+  switch (sampler) {
+    case v1::FLOW_SAMPLER_EULER:
+      return OdeIntegrator::kEuler;
+    case v1::FLOW_SAMPLER_RK4:
+      return OdeIntegrator::kRk4;
+    default:
+      return OdeIntegrator::kHeun;
+  }
+}
+
+// Sampling with a trained model: from t = 0 to 1.
+absl::StatusOr<std::unique_ptr<Task>> PrepareModel(const v1::FlowSampleSpec& spec,
+                                                   const Limits& limits,
+                                                   const ModelLookup& lookup) {
+  if (spec.gmm_weights_size() > 0 || !IsUnset(spec.gmm_means()) || spec.gmm_covs_size() > 0 ||
+      !IsUnset(spec.target()) || spec.target_weights_size() > 0) {
+    return absl::InvalidArgumentError(
+        "model_id: a model is the field; give no target (gmm_*, target) with it");
+  }
+  if (!spec.model_id().empty() && spec.model().layers_size() > 0) {
+    return absl::InvalidArgumentError("model: give model_id or model, not both");
+  }
+  if (spec.sampler() == v1::FLOW_SAMPLER_SDE) {
+    return absl::InvalidArgumentError(
+        "sampler: a learned velocity has no score for the SDE; use euler, heun or rk4");
+  }
+  if (spec.sampler() < 0 || spec.sampler() > v1::FLOW_SAMPLER_SDE) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sampler: unknown FlowSampler value ", spec.sampler()));
+  }
+  v1::FlowModel proto = spec.model();
+  std::string field = "model";
+  if (!spec.model_id().empty()) {
+    if (!lookup) return absl::UnavailableError("model_id: this server keeps no models");
+    absl::StatusOr<v1::FlowModel> found = lookup(spec.model_id());
+    if (!found.ok()) return found.status();
+    proto = *std::move(found);
+    field = "model_id";
+  }
+  absl::StatusOr<LoadedModel> model = ModelFromProto(proto, field);
+  if (!model.ok()) return model.status();
+  const int64_t steps = spec.steps() == 0 ? kDefaultSteps : spec.steps();
+  if (steps < 1 || steps > kMaxOdeSteps) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("steps: must be in [1, ", kMaxOdeSteps, "], got ", steps));
+  }
+  if (!model->gaussian_source && IsUnset(spec.initial_noise())) {
+    return absl::InvalidArgumentError(
+        "initial_noise: required: the model was trained from a source cloud, so give points "
+        "from it");
+  }
+  absl::StatusOr<Eigen::MatrixXd> z0 = StartingPoints(
+      spec.initial_noise(), "initial_noise",
+      spec.num_samples() == 0 ? kDefaultSamples : spec.num_samples(), "num_samples",
+      model->mlp.shape().outputs, 1.0, spec.seed(), limits);
+  if (!z0.ok()) return z0.status();
+  auto run = [mlp = std::move(model->mlp), z0 = *std::move(z0), steps,
+              integrator = IntegratorOf(spec.sampler())](
+                 Observer& observer) -> absl::StatusOr<v1::JobResult> {
+    const VelocityField velocity = [&mlp](double t, const Eigen::MatrixXd& z, const Observer& o,
+                                          Eigen::MatrixXd& out) {
+      if (o.StopRequested()) return false;
+      EvaluateModel(mlp, t, z, out);
+      return true;
+    };
+    absl::StatusOr<OdeSampleOutput> out =
+        IntegrateFlowForward(velocity, z0, steps, integrator, observer);
+    if (!out.ok()) return out.status();
+    v1::JobResult result;
+    v1::FlowSampleResult* r = result.mutable_flow_sample();
+    ToProto(out->samples, r->mutable_samples());
+    r->set_field_evaluations(out->evaluations);
+    return result;
+  };
+  return std::unique_ptr<Task>(
+      std::make_unique<FunctionTask>("flow_sample", true, std::move(run)));
+}
+
 // Everything but the prefix; PrepareFlowSample adds it to any error.
 absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::FlowSampleSpec& spec,
-                                              const Limits& limits) {
+                                              const Limits& limits, const ModelLookup& lookup) {
+  if (!spec.model_id().empty() || spec.model().layers_size() > 0) {
+    return PrepareModel(spec, limits, lookup);
+  }
   ScheduleKind schedule = ScheduleKind::kLinear;
   switch (spec.schedule()) {
     case v1::FLOW_SCHEDULE_UNSPECIFIED:
@@ -146,8 +230,9 @@ absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::FlowSampleSpec& spec,
 
 absl::StatusOr<std::unique_ptr<Task>> PrepareFlowSample(const v1::FlowSampleSpec& spec,
                                                         const Limits& limits,
-                                                        absl::string_view prefix) {
-  absl::StatusOr<std::unique_ptr<Task>> task = Prepare(spec, limits);
+                                                        absl::string_view prefix,
+                                                        const ModelLookup& lookup) {
+  absl::StatusOr<std::unique_ptr<Task>> task = Prepare(spec, limits, lookup);
   if (!task.ok()) return WithFieldPrefix(prefix, task.status());
   return task;
 }

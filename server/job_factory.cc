@@ -7,6 +7,7 @@
 #include "server/exact_ot_task.h"
 #include "server/flow_map_task.h"
 #include "server/flow_sample_task.h"
+#include "server/flow_train_task.h"
 #include "server/langevin_sample_task.h"
 #include "server/gaussian_ot_task.h"
 #include "server/sinkhorn_divergence_task.h"
@@ -42,7 +43,9 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       return PrepareSinkhornDivergence(spec.sinkhorn_divergence(), limits_,
                                        "spec.sinkhorn_divergence.");
     case v1::JobSpec::kFlowSample:
-      return PrepareFlowSample(spec.flow_sample(), limits_, "spec.flow_sample.");
+      return PrepareFlowSample(spec.flow_sample(), limits_, "spec.flow_sample.", models_);
+    case v1::JobSpec::kFlowTrain:
+      return PrepareFlowTrain(spec.flow_train(), limits_, "spec.flow_train.");
     case v1::JobSpec::kFlowMap:
       return PrepareFlowMap(spec.flow_map(), limits_, "spec.flow_map.");
     case v1::JobSpec::kLangevinSample:
@@ -53,7 +56,7 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
   return absl::InvalidArgumentError(
       "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
       "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
-      "free_support_barycenter, flow_sample, langevin_sample, flow_map");
+      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

@@ -54,6 +54,8 @@ bool JobRecord::Start() {
 
 void JobRecord::RunToCompletion() {
   absl::StatusOr<v1::JobResult> result = task_->Run(*this);
+  // A trained model is named by the job that trained it.
+  if (result.ok() && result->has_flow_train()) result->mutable_flow_train()->set_model_id(id_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!latest_progress_logged_) {  // the latest progress is never dropped

@@ -9,9 +9,32 @@
 
 namespace advect::server {
 
+namespace {
+
+// The model of a succeeded flow_train job kept by `jobs`.
+absl::StatusOr<v1::FlowModel> FindModel(JobManager& jobs, const std::string& id) {
+  std::shared_ptr<JobRecord> record = jobs.Find(id);
+  if (record == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "model_id: no job ", id, " (finished jobs are kept for --job-ttl-seconds; send the "
+        "exported model in `model` instead)"));
+  }
+  const v1::Job job = record->Snapshot(true);
+  if (!job.result().has_flow_train()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model_id: job ", id,
+        job.state() == v1::JOB_STATE_SUCCEEDED || job.has_result()
+            ? " is not a flow_train job"
+            : " has not succeeded (a model exists once its flow_train job has)"));
+  }
+  return job.result().flow_train().model();
+}
+
+}  // namespace
+
 Server::Server(const ServerOptions& options)
     : jobs_(options.jobs),
-      factory_(options.limits),
+      factory_(options.limits, [this](const std::string& id) { return FindModel(jobs_, id); }),
       service_(&jobs_, &factory_, options.limits, options.events) {}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {

@@ -290,6 +290,20 @@ const std::vector<CommandDef>& Commands() {
                           "write samples.npy and, with --frame-every, trajectory.npy\n"
                           "(frames x n x d) in DIR, created if missing")})},
       {"flow",
+       "train",
+       "flow matching: train a velocity MLP from a source to a target cloud",
+       {"flow train --source-gaussian --target X1 [--coupling ot] [FLAGS]",
+        "flow train --source X0 --target X1 [--coupling independent|ot|entropic] [FLAGS]"},
+       "Regresses an MLP v(x, t) on x1 - x0 at x_t = (1 - t) x0 + t x1 with Adam over\n"
+       "minibatch pairs from the coupling (SCIENCE.md b4). The server keeps the model\n"
+       "under the job's id ('advect flow sample --model ID') while it keeps the job.\n"
+       "Prints model_id, final_loss, straightness (0 for straight paths) and the\n"
+       "error of --few-steps Euler steps; --json prints the advect.v1.FlowTrainResult\n"
+       "with the loss curve and the model's weights.",
+       "",
+       Flags({FlowTrainFlagDefs(),
+              RunFlagDefs(false, "write losses.npy (the loss curve) in DIR")})},
+      {"flow",
        "map",
        "the flow map of the independent coupling against the Brenier map (Gaussians)",
        {"flow map --mean1 M1 --cov1 S1 --mean2 M2 --cov2 S2 [FLAGS]",

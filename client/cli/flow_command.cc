@@ -136,7 +136,11 @@ absl::StatusOr<CommandSpec> BuildFlowSample(const ParsedFlags& flags) {
   v1::FlowSampleSpec* s = out.spec.mutable_flow_sample();
   const bool mixture = flags.Has("gmm-weights") || flags.Has("gmm-means") || flags.Has("gmm-covs");
   const bool cloud = flags.Has("target");
-  if (mixture == cloud) {
+  const bool model = flags.Has("model");
+  if (model && (mixture || cloud)) {
+    return UsageError("--model is the field: give no --gmm-* or --target with it");
+  }
+  if (!model && mixture == cloud) {
     return UsageError(mixture ? "give --gmm-weights --gmm-means --gmm-covs or --target, not both"
                               : "missing the target: give --gmm-weights W --gmm-means M "
                                 "--gmm-covs C, or --target X");
@@ -160,7 +164,9 @@ absl::StatusOr<CommandSpec> BuildFlowSample(const ParsedFlags& flags) {
     s->set_sigma(*sigma);
   }
   if (absl::Status st = LoadSampling(flags, s); !st.ok()) return st;
-  if (mixture) {
+  if (model) {
+    s->set_model_id(*flags.Get("model"));
+  } else if (mixture) {
     if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
   } else {
     absl::StatusOr<Array> x = LoadPoints("target", *flags.Get("target"));
@@ -206,6 +212,70 @@ absl::StatusOr<CommandSpec> BuildFlowLangevin(const ParsedFlags& flags) {
   return out;
 }
 
+absl::StatusOr<CommandSpec> BuildFlowTrain(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::FlowTrainSpec* s = out.spec.mutable_flow_train();
+  if (flags.Has("source") == flags.Has("source-gaussian")) {
+    return UsageError(flags.Has("source") ? "give --source or --source-gaussian, not both"
+                                          : "missing the source: give --source X0 or "
+                                            "--source-gaussian");
+  }
+  if (!flags.Has("target")) return UsageError("missing required flag --target");
+  absl::StatusOr<int> coupling = Choice(flags, "coupling", {"independent", "ot", "entropic"}, 0);
+  if (!coupling.ok()) return coupling.status();
+  constexpr v1::FlowCoupling kCouplings[] = {v1::FLOW_COUPLING_INDEPENDENT,
+                                             v1::FLOW_COUPLING_EXACT_OT,
+                                             v1::FLOW_COUPLING_ENTROPIC};
+  s->set_coupling(kCouplings[*coupling]);
+  absl::StatusOr<int> activation = Choice(flags, "activation", {"silu", "relu", "tanh"}, 0);
+  if (!activation.ok()) return activation.status();
+  constexpr v1::MlpActivation kActivations[] = {v1::MLP_ACTIVATION_SILU, v1::MLP_ACTIVATION_RELU,
+                                                v1::MLP_ACTIVATION_TANH};
+  s->set_activation(kActivations[*activation]);
+  absl::StatusOr<int> schedule = Choice(flags, "lr-schedule", {"cosine", "constant"}, 0);
+  if (!schedule.ok()) return schedule.status();
+  s->set_learning_rate_schedule(*schedule == 0 ? v1::LEARNING_RATE_SCHEDULE_COSINE
+                                               : v1::LEARNING_RATE_SCHEDULE_CONSTANT);
+  struct IntFlag {
+    const char* name;
+    void (v1::FlowTrainSpec::*set)(int32_t);
+  };
+  for (const IntFlag& f : {IntFlag{"width", &v1::FlowTrainSpec::set_width},
+                           IntFlag{"depth", &v1::FlowTrainSpec::set_depth},
+                           IntFlag{"batch-size", &v1::FlowTrainSpec::set_batch_size},
+                           IntFlag{"steps", &v1::FlowTrainSpec::set_steps},
+                           IntFlag{"eval-steps", &v1::FlowTrainSpec::set_eval_steps},
+                           IntFlag{"few-steps", &v1::FlowTrainSpec::set_few_steps}}) {
+    int32_t value = 0;
+    if (absl::Status st = OptionalInt32(flags, f.name, 1, &value); !st.ok()) return st;
+    (s->*f.set)(value);
+  }
+  for (const char* name : {"lr", "sigma"}) {
+    std::optional<double> value;
+    if (absl::Status st = OptionalDouble(flags, name, &value); !st.ok()) return st;
+    if (value && !(*value > 0.0)) return UsageError(absl::StrCat("--", name, ": must be > 0"));
+    if (value) (std::string(name) == "lr" ? s->set_learning_rate(*value) : s->set_sigma(*value));
+  }
+  if (auto text = flags.Get("seed")) {
+    absl::StatusOr<int64_t> value =
+        ParseInt("seed", *text, 0, std::numeric_limits<int64_t>::max());
+    if (!value.ok()) return value.status();
+    s->set_seed(static_cast<uint64_t>(*value));
+  }
+  absl::StatusOr<Array> target = LoadPoints("target", *flags.Get("target"));
+  if (!target.ok()) return target.status();
+  *s->mutable_target() = client::ToMatrix(*target);
+  if (auto path = flags.Get("source")) {
+    absl::StatusOr<Array> source = LoadPoints("source", *path);
+    if (!source.ok()) return source.status();
+    *s->mutable_source() = client::ToMatrix(*source);
+  }
+  return out;
+}
+
 absl::StatusOr<CommandSpec> BuildFlowMap(const ParsedFlags& flags) {
   CommandSpec out;
   v1::FlowMapSpec* s = out.spec.mutable_flow_map();
@@ -239,8 +309,33 @@ std::vector<FlagDef> FlowSampleFlagDefs() {
                       "probability-flow ODE integrator (default heun), or the\nreverse SDE "
                       "(exponential Euler-Maruyama)"},
                      {"initial-noise", "Z", "the points at t = 1 (n x d) instead of seeded noise"},
+                     {"model", "ID",
+                      "a trained model (a flow train job id) as the field: N(0, I)\n"
+                      "draws (or --initial-noise) carried from t = 0 to 1"},
                  },
                  SamplingFlagDefs()});
+}
+
+std::vector<FlagDef> FlowTrainFlagDefs() {
+  return {
+      {"source", "X0", "source points at t = 0 (n0 x d)"},
+      {"source-gaussian", "", "the source is N(0, I) instead"},
+      {"target", "X1", "target points at t = 1 (n1 x d), required"},
+      {"coupling", "independent|ot|entropic",
+       "how minibatches are paired (default independent): exact OT\non each minibatch, or "
+       "the entropic plan with reg 2 sigma^2"},
+      {"sigma", "S", "the entropic coupling's sigma (default 0.1)"},
+      {"width", "N", "hidden units per layer (default 64)"},
+      {"depth", "N", "hidden layers (default 2)"},
+      {"activation", "silu|relu|tanh", "hidden activation (default silu)"},
+      {"batch-size", "N", "pairs per step (default 256)"},
+      {"steps", "N", "Adam steps (default 2000)"},
+      {"lr", "R", "Adam's learning rate (default 1e-3)"},
+      {"lr-schedule", "cosine|constant", "learning-rate schedule (default cosine)"},
+      {"seed", "S", "seed of the weights, minibatches and times (default 0)"},
+      {"eval-steps", "N", "Euler steps of the straightness measure (default 100)"},
+      {"few-steps", "N", "the small step count whose error is reported (default 2)"},
+  };
 }
 
 std::vector<FlagDef> FlowLangevinFlagDefs() {
@@ -256,6 +351,7 @@ absl::Status RunFlowCommand(const Context& context, absl::string_view name,
                             const ParsedFlags& flags) {
   absl::StatusOr<CommandSpec> command = name == "sample"     ? BuildFlowSample(flags)
                                         : name == "langevin" ? BuildFlowLangevin(flags)
+                                        : name == "train"    ? BuildFlowTrain(flags)
                                                              : BuildFlowMap(flags);
   if (!command.ok()) return command.status();
   return RunJob(context, std::move(command->spec), command->run, ProgressScale{});

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/diffusion/mixture_kernel.h"
 #include "core/random/normal.h"
 #include "core/random/splitmix64.h"
 #include "core/solvers/stop_flag.h"
@@ -228,22 +229,56 @@ bool MixtureVelocity::Score(double t, const MatrixXd& z, const Observer& observe
 bool MixtureVelocity::Posterior(double t, const Combination& c, const MatrixXd& z,
                                 const Observer& observer, MatrixXd& out) const {
   const Index n = z.rows();
-  out.resize(n, dimension());
+  const Index d = dimension();
+  out.resize(n, d);
+  // Small d: the fused kernel on P_j = Sigma_j^-1 and G_j, built once here.
+  const bool kernel = !empirical_ && d <= mixture_kernel::kMaxKernelDimension;
+  std::vector<double> precision, gain, offset;
+  mixture_kernel::Mixture mixture;
+  if (kernel) {
+    const ScheduleValues s = EvaluateSchedule(schedule_, t);
+    const double noise = s.b * s.b * sigma_ * sigma_;
+    const Index k = means_.rows();
+    precision.resize(static_cast<size_t>(k * d * d));
+    gain.resize(static_cast<size_t>(k * d * d));
+    offset.resize(static_cast<size_t>(k));
+    for (Index j = 0; j < k; ++j) {
+      const ArrayXd var = (s.a * s.a) * eigenvalues_.row(j).transpose().array() + noise;
+      const ArrayXd g = (c.p * eigenvalues_.row(j).transpose().array() + c.q) / var;
+      Eigen::Map<MatrixXd>(precision.data() + j * d * d, d, d) =
+          bases_[j] * var.inverse().matrix().asDiagonal() * bases_[j].transpose();
+      Eigen::Map<MatrixXd>(gain.data() + j * d * d, d, d) =
+          bases_[j] * g.matrix().asDiagonal() * bases_[j].transpose();
+      offset[static_cast<size_t>(j)] = log_weights_[j] - 0.5 * var.log().sum();
+    }
+    mixture = {d, k, precision.data(), gain.data(), means_.data(), offset.data(), s.a, c.alpha};
+  }
+  // The kernel reads c_j as rows of d values: means_ is column-major, so copy.
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> means_rows =
+      kernel ? Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>(means_)
+             : Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>();
+  mixture.means = means_rows.data();
   const Index half = (n / 2 + kBlockRows - 1) / kBlockRows * kBlockRows;
-  const bool ok = RunTwoParts(num_threads_ > 1 && n > kBlockRows, observer,
-                              [&](int part, const Observer& o) {
-                                const Index first = part == 0 ? 0 : std::min(half, n);
-                                const Index last = part == 0 ? std::min(half, n) : n;
-                                for (Index b = first; b < last; b += kBlockRows) {
-                                  if (o.StopRequested()) return false;
-                                  const Index e = std::min(b + kBlockRows, last);
-                                  const bool done = empirical_
-                                                        ? EmpiricalBlock(t, z, b, e, o, out)
-                                                        : MixtureBlock(t, c, z, b, e, o, out);
-                                  if (!done) return false;
-                                }
-                                return true;
-                              });
+  const bool ok = RunTwoParts(
+      num_threads_ > 1 && n > kBlockRows, observer, [&](int part, const Observer& o) {
+        const Index first = part == 0 ? 0 : std::min(half, n);
+        const Index last = part == 0 ? std::min(half, n) : n;
+        std::vector<double> scratch(kernel ? static_cast<size_t>((d + 3) * kBlockRows) : 0);
+        for (Index b = first; b < last; b += kBlockRows) {
+          if (o.StopRequested()) return false;
+          const Index e = std::min(b + kBlockRows, last);
+          bool done = false;
+          if (kernel) {
+            done = mixture_kernel::Accumulate(mixture, z.data() + b, n, e - b, out.data() + b, n,
+                                              scratch.data(), o);
+          } else {
+            done = empirical_ ? EmpiricalBlock(t, z, b, e, o, out)
+                              : MixtureBlock(t, c, z, b, e, o, out);
+          }
+          if (!done) return false;
+        }
+        return true;
+      });
   if (!ok || !empirical_) return ok;
   // out holds the denoiser D; every quantity is alpha D + (q / D_t)(z - a D)
   // with D_t = b^2 sigma^2 (S_j = 0).

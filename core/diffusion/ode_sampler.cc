@@ -7,10 +7,13 @@
 
 namespace advect {
 
-absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eigen::MatrixXd z1,
-                                              int64_t steps, OdeIntegrator integrator,
-                                              Observer& observer,
-                                              const VelocityField* final_step) {
+namespace {
+
+// From t = `from` to t = 1 - `from` (from is 1 or 0) in `steps` uniform steps.
+absl::StatusOr<OdeSampleOutput> Integrate(const VelocityField& velocity, Eigen::MatrixXd z1,
+                                          int64_t steps, OdeIntegrator integrator,
+                                          Observer& observer, const VelocityField* final_step,
+                                          double from) {
   if (steps < 1 || steps > kMaxOdeSteps) {
     return absl::InvalidArgumentError(
         absl::StrCat("steps: must be in [1, ", kMaxOdeSteps, "], got ", steps));
@@ -23,12 +26,13 @@ absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eig
     ++out.evaluations;
     return velocity(t, at, observer, v);
   };
-  if (observer.WantsFrame(0)) observer.OnFrame({0, 1.0, z});
-  const double h = -1.0 / static_cast<double>(steps);  // time runs from 1 down to 0
+  if (observer.WantsFrame(0)) observer.OnFrame({0, from, z});
+  const double sign = from == 1.0 ? -1.0 : 1.0;
+  const double h = sign / static_cast<double>(steps);
   for (int64_t k = 0; k < steps; ++k) {
     if (observer.StopRequested()) return stopped;
-    const double t = 1.0 - static_cast<double>(k) / static_cast<double>(steps);
-    const double t_next = 1.0 - static_cast<double>(k + 1) / static_cast<double>(steps);
+    const double t = from + sign * static_cast<double>(k) / static_cast<double>(steps);
+    const double t_next = from + sign * static_cast<double>(k + 1) / static_cast<double>(steps);
     if (final_step != nullptr && k + 1 == steps) {
       ++out.evaluations;
       if (!(*final_step)(t, z, observer, k1)) return stopped;
@@ -60,6 +64,22 @@ absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eig
   }
   out.samples = std::move(z);
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity, Eigen::MatrixXd z1,
+                                              int64_t steps, OdeIntegrator integrator,
+                                              Observer& observer,
+                                              const VelocityField* final_step) {
+  return Integrate(velocity, std::move(z1), steps, integrator, observer, final_step, 1.0);
+}
+
+absl::StatusOr<OdeSampleOutput> IntegrateFlowForward(const VelocityField& velocity,
+                                                     Eigen::MatrixXd z0, int64_t steps,
+                                                     OdeIntegrator integrator,
+                                                     Observer& observer) {
+  return Integrate(velocity, std::move(z0), steps, integrator, observer, nullptr, 0.0);
 }
 
 }  // namespace advect

@@ -47,6 +47,13 @@ absl::StatusOr<OdeSampleOutput> IntegrateFlow(const VelocityField& velocity,
                                               Observer& observer = NullObserver(),
                                               const VelocityField* final_step = nullptr);
 
+// The same from t = 0 to t = 1 (flow matching's direction: source at 0,
+// target at 1), from z0; frames and progress carry t.
+absl::StatusOr<OdeSampleOutput> IntegrateFlowForward(const VelocityField& velocity,
+                                                     Eigen::MatrixXd z0, int64_t steps,
+                                                     OdeIntegrator integrator,
+                                                     Observer& observer = NullObserver());
+
 }  // namespace advect
 
 #endif  // ADVECT_CORE_DIFFUSION_ODE_SAMPLER_H_

@@ -471,6 +471,27 @@ assert np.allclose(p, x @ m.T + np.array(r["flow_offset"]), atol=1e-12)
 ' "$TMP"
 expect_error flow_map_missing 2 "missing the measures" "${A[@]}" flow map --steps 10
 
+expect flow_train 0 "${A[@]}" --json flow train --source-gaussian --target "$TMP/flow_gmm/samples.npy" \
+  --coupling ot --width 32 --steps 200 --batch-size 64 --lr 0.003 --seed 1 --out "$TMP/ft"
+pycheck flow_train '
+r = json.load(open(sys.argv[1] + "/flow_train.out"))
+assert r["model_id"] and r["final_loss"] < r["losses"][0], (r["final_loss"], r["losses"][:3])
+assert len(r["model"]["layers"]) == 3 and r["model"]["dimension"] == 2, r["model"].keys()
+assert r["straightness"] >= 0 and r["few_step_error"] >= 0
+assert np.load(sys.argv[1] + "/ft/losses.npy").shape == (200,)
+open(sys.argv[1] + "/model_id", "w").write(r["model_id"])
+' "$TMP"
+expect flow_model 0 "${A[@]}" --json flow sample --model "$(cat "$TMP/model_id")" --steps 20 \
+  --num-samples 100 --out "$TMP/fm_samples"
+pycheck flow_model '
+s = np.load(sys.argv[1] + "/fm_samples/samples.npy")
+assert s.shape == (100, 2) and np.isfinite(s).all()
+' "$TMP"
+expect_error flow_model_unknown 4 "NOT_FOUND" "${A[@]}" flow sample --model nope
+expect_error flow_train_no_source 2 "missing the source" "${A[@]}" flow train --target "$TMP/cloud.npy"
+expect_error flow_train_coupling 2 "--coupling: expected one of independent, ot, entropic" \
+  "${A[@]}" flow train --source-gaussian --target "$TMP/cloud.npy" --coupling sinkhorn
+
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach
 JOB=$(cat "$TMP/detach.out")

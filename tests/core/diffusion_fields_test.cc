@@ -126,6 +126,35 @@ TEST(MixtureFieldsTest, MatchTheDefiningFormulas) {
   }
 }
 
+TEST(MixtureFieldsTest, TheLargeDimensionPathMatchesTooAndBothPathsAgreeAtTheBoundary) {
+  // d > 16 takes the blocked dense-product path instead of the fused kernel.
+  for (Eigen::Index d : {16, 17, 24}) {
+    GaussianMixture g;
+    g.weights = Eigen::Vector3d(0.2, 0.5, 0.3);
+    g.means = (UniformPoints(3, d, 80).array() * 2.0 - 1.0).matrix();
+    for (int j = 0; j < 3; ++j) {
+      const MatrixXd a = UniformPoints(d, d, 81 + j).array() - 0.5;
+      g.covs.push_back(a * a.transpose() / d + 0.2 * MatrixXd::Identity(d, d));
+    }
+    absl::StatusOr<MixtureVelocity> v = MixtureVelocity::Create(g, 0.7, ScheduleKind::kLinear);
+    ASSERT_TRUE(v.ok()) << v.status();
+    const MatrixXd z = (UniformPoints(300, d, 6).array() * 2.0 - 1.0).matrix();
+    for (double t : {0.1, 0.6}) {
+      const ScheduleValues s = EvaluateSchedule(ScheduleKind::kLinear, t);
+      MatrixXd vel, den;
+      ASSERT_TRUE(v->Evaluate(t, z, NullObserver(), vel));
+      ASSERT_TRUE(v->Denoise(t, z, NullObserver(), den));
+      double worst = 0.0;
+      for (Eigen::Index i = 0; i < z.rows(); i += 11) {
+        const Direct e = DirectAt(g, 0.7, ScheduleKind::kLinear, t, z.row(i).transpose());
+        worst = std::max(worst, (vel.row(i).transpose() - (s.da * e.ex + s.db * e.ey)).norm());
+        worst = std::max(worst, (den.row(i).transpose() - e.ex).norm());
+      }
+      EXPECT_LE(worst, 1e-9) << "d = " << d << ", t = " << t;
+    }
+  }
+}
+
 TEST(MixtureFieldsTest, ScoreIsTheGradientOfLogDensityAndVelocityIsTheScoreForm) {
   const GaussianMixture g = ThreeComponents3d();
   const double sigma = 1.3;

@@ -293,5 +293,111 @@ TEST_F(DiffusionKindsTest, FlowMapDiffersFromBrenierByAHiddenRotation) {
   ExpectInvalid(bad, "spec.flow_map.x: give either source and target");
 }
 
+// --- flow_train and sampling with the model ---
+
+v1::JobSpec TrainSpec() {
+  v1::JobSpec spec;
+  v1::FlowTrainSpec* s = spec.mutable_flow_train();
+  // Target: a cloud around (3, -1).
+  v1::Matrix target = RandomPoints(400, 2, 12);
+  for (int i = 0; i < 400; ++i) {
+    target.set_values(2 * i, 3.0 + 0.5 * target.values(2 * i));
+    target.set_values(2 * i + 1, -1.0 + 0.5 * target.values(2 * i + 1));
+  }
+  *s->mutable_target() = target;
+  s->set_coupling(v1::FLOW_COUPLING_EXACT_OT);
+  s->set_width(32);
+  s->set_steps(300);
+  s->set_batch_size(64);
+  s->set_learning_rate(3e-3);
+  s->set_seed(4);
+  s->set_eval_points(200);
+  return spec;
+}
+
+TEST_F(DiffusionKindsTest, FlowTrainKeepsAModelThatSamplingUses) {
+  const std::string id = Submit(TrainSpec());
+  const v1::Job job = WaitTerminal(id, std::chrono::milliseconds(60'000));
+  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error().message();
+  const v1::FlowTrainResult& r = job.result().flow_train();
+  EXPECT_EQ(r.model_id(), id);
+  EXPECT_EQ(r.losses_size(), 300);
+  EXPECT_EQ(r.loss_steps(299), 300);
+  EXPECT_LT(r.final_loss(), r.losses(0));
+  EXPECT_GE(r.straightness(), 0.0);
+  EXPECT_GE(r.few_step_error(), 0.0);
+  ASSERT_EQ(r.model().layers_size(), 3);  // depth 2: two hidden layers and the output
+  EXPECT_EQ(r.model().dimension(), 2);
+  EXPECT_TRUE(r.model().gaussian_source());
+  EXPECT_EQ(r.parameters(), (3 * 32 + 32) + (32 * 32 + 32) + (32 * 2 + 2));
+
+  // Sampling by id and with the exported model give the same points near the target.
+  v1::JobSpec by_id;
+  by_id.mutable_flow_sample()->set_model_id(id);
+  by_id.mutable_flow_sample()->set_num_samples(300);
+  by_id.mutable_flow_sample()->set_seed(9);
+  by_id.mutable_flow_sample()->set_sampler(v1::FLOW_SAMPLER_RK4);
+  by_id.mutable_flow_sample()->set_steps(20);
+  const v1::FlowSampleResult a = RunOk(by_id).flow_sample();
+  v1::JobSpec inline_model = by_id;
+  inline_model.mutable_flow_sample()->clear_model_id();
+  *inline_model.mutable_flow_sample()->mutable_model() = r.model();
+  const v1::FlowSampleResult b = RunOk(inline_model).flow_sample();
+  ASSERT_EQ(a.samples().rows(), 300);
+  EXPECT_TRUE(std::equal(a.samples().values().begin(), a.samples().values().end(),
+                         b.samples().values().begin()));
+  EXPECT_FALSE(a.has_diagnostics());
+  double mean0 = 0.0;
+  for (int i = 0; i < 300; ++i) mean0 += a.samples().values(2 * i) / 300.0;
+  EXPECT_NEAR(mean0, 3.0, 0.3);
+
+  // Errors.
+  v1::JobSpec sde = by_id;
+  sde.mutable_flow_sample()->set_sampler(v1::FLOW_SAMPLER_SDE);
+  ExpectInvalid(sde, "spec.flow_sample.sampler: a learned velocity has no score");
+  v1::JobSpec both = by_id;
+  *both.mutable_flow_sample()->mutable_target() = RandomPoints(3, 2, 1);
+  ExpectInvalid(both, "spec.flow_sample.model_id: a model is the field");
+  v1::JobSpec unknown = by_id;
+  unknown.mutable_flow_sample()->set_model_id("no-such-job");
+  grpc::Status status = RunRefused(unknown);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  EXPECT_NE(status.error_message().find("model_id: no job no-such-job"), std::string::npos);
+  v1::JobSpec broken = inline_model;
+  broken.mutable_flow_sample()->mutable_model()->mutable_layers(1)->mutable_bias()->RemoveLast();
+  ExpectInvalid(broken, "spec.flow_sample.model.layers[1]: expected a 32 x 32 weight");
+}
+
+TEST_F(DiffusionKindsTest, FlowTrainRefusesBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::FlowTrainSpec*)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::FlowTrainSpec* s) { s->clear_target(); }, "spec.flow_train.target: required"},
+      {[](v1::FlowTrainSpec* s) { *s->mutable_source() = RandomPoints(5, 3, 1); },
+       "spec.flow_train.source: expected finite points of dimension 2"},
+      {[](v1::FlowTrainSpec* s) { s->set_width(5000); }, "spec.flow_train.width: must be in"},
+      {[](v1::FlowTrainSpec* s) { s->set_depth(-1); }, "spec.flow_train.depth: must be in"},
+      {[](v1::FlowTrainSpec* s) { s->set_batch_size(-1); },
+       "spec.flow_train.batch_size: must be in"},
+      {[](v1::FlowTrainSpec* s) { s->set_learning_rate(-1); },
+       "spec.flow_train.learning_rate: must be"},
+      {[](v1::FlowTrainSpec* s) {
+         s->set_coupling(v1::FLOW_COUPLING_ENTROPIC);
+         s->set_sigma(-1);
+       },
+       "spec.flow_train.sigma: must be"},
+      {[](v1::FlowTrainSpec* s) { s->set_few_steps(500); }, "spec.flow_train.few_steps: must be"},
+      {[](v1::FlowTrainSpec* s) { s->set_coupling(static_cast<v1::FlowCoupling>(9)); },
+       "spec.flow_train.coupling: unknown FlowCoupling value 9"},
+  };
+  for (const Case& c : cases) {
+    v1::JobSpec spec = TrainSpec();
+    c.mutate(spec.mutable_flow_train());
+    ExpectInvalid(spec, c.message);
+  }
+}
+
 }  // namespace
 }  // namespace advect::testing

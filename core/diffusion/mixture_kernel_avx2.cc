@@ -1,0 +1,19 @@
+// The AVX2+FMA build of the mixture kernel (compiled with -mavx2 -mfma; see
+// core/CMakeLists.txt). Called only after a run-time check of the processor.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "core/diffusion/mixture_kernel.h"
+#include "core/solvers/vector_exp.h"
+
+namespace advect::mixture_kernel {
+
+#include "core/diffusion/mixture_kernel_impl.inc"
+
+bool AccumulateAvx2(const Mixture& mixture, const double* z, int64_t ld, int64_t rows,
+                    double* out, int64_t ld_out, double* scratch, const Observer& observer) {
+  return AccumulateImpl(mixture, z, ld, rows, out, ld_out, scratch, observer);
+}
+
+}  // namespace advect::mixture_kernel
