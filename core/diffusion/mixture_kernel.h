@@ -5,10 +5,12 @@
 //   out_i += exp(l_ij - top_i) (alpha c_j + G_j diff)  (a running log-sum-exp)
 // and finally out_i /= sum_j exp(l_ij - top_i). P_j = Sigma_j(t)^-1 and G_j
 // (the quantity's gain) are precomputed per evaluation. Points are the SIMD
-// lanes; the exponentials go through vector_exp.
+// lanes; the exponential is inlined (a Taylor polynomial after range
+// reduction, within a few ulp of exp).
 //
-// Dispatched at run time to an AVX2+FMA build where the processor has it,
-// else to a build with the compiler's baseline flags: both come from
+// Dispatched at run time to an AVX-512 or an AVX2+FMA build where the
+// processor has them, else to a build with the compiler's baseline flags: all
+// come from
 // mixture_kernel_impl.inc with internal linkage (no inline function is shared
 // between differently compiled translation units).
 #ifndef ADVECT_CORE_DIFFUSION_MIXTURE_KERNEL_H_
@@ -40,8 +42,13 @@ struct Mixture {
 bool Accumulate(const Mixture& mixture, const double* z, int64_t ld, int64_t rows, double* out,
                 int64_t ld_out, double* scratch, const Observer& observer);
 
-// Which build Accumulate uses on this processor: "avx2" or "baseline".
+// Which build Accumulate uses on this processor: "avx512", "avx2" or "baseline".
 const char* KernelIsa();
+
+// For tests: Accumulate with the named build ("avx512", "avx2", "baseline"),
+// or nothing (returns false) when this processor or build lacks it.
+bool AccumulateWithIsa(const char* isa, const Mixture& mixture, const double* z, int64_t ld,
+                       int64_t rows, double* out, int64_t ld_out, double* scratch);
 
 }  // namespace advect::mixture_kernel
 

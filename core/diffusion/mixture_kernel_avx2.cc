@@ -5,7 +5,6 @@
 #include <cstdint>
 
 #include "core/diffusion/mixture_kernel.h"
-#include "core/solvers/vector_exp.h"
 
 namespace advect::mixture_kernel {
 

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include "core/diffusion/langevin.h"
+#include "core/diffusion/mixture_kernel.h"
 #include "core/diffusion/mixture_velocity.h"
 #include "core/diffusion/ode_sampler.h"
 #include "core/diffusion/sample_diagnostics.h"
@@ -126,9 +127,10 @@ TEST(MixtureFieldsTest, MatchTheDefiningFormulas) {
   }
 }
 
-TEST(MixtureFieldsTest, TheLargeDimensionPathMatchesTooAndBothPathsAgreeAtTheBoundary) {
-  // d > 16 takes the blocked dense-product path instead of the fused kernel.
-  for (Eigen::Index d : {16, 17, 24}) {
+TEST(MixtureFieldsTest, EveryDimensionPathMatchesTheDefiningFormulas) {
+  // The fused kernel's fixed-size builds (d = 1 to 4), its generic one (5 to
+  // 16), and d > 16, the blocked dense-product path.
+  for (Eigen::Index d : {1, 4, 6, 16, 17, 24}) {
     GaussianMixture g;
     g.weights = Eigen::Vector3d(0.2, 0.5, 0.3);
     g.means = (UniformPoints(3, d, 80).array() * 2.0 - 1.0).matrix();
@@ -151,6 +153,41 @@ TEST(MixtureFieldsTest, TheLargeDimensionPathMatchesTooAndBothPathsAgreeAtTheBou
         worst = std::max(worst, (den.row(i).transpose() - e.ex).norm());
       }
       EXPECT_LE(worst, 1e-9) << "d = " << d << ", t = " << t;
+    }
+  }
+}
+
+TEST(MixtureKernelTest, EveryBuildGivesTheSameField) {
+  // The baseline, AVX2 and AVX-512 builds of the fused kernel (those this
+  // processor has) agree to rounding; d = 2 (fixed size) and 6 (generic).
+  for (int d : {2, 6}) {
+    const int k = 5, rows = 37;
+    const MatrixXd means = UniformPoints(k, d, 90);
+    std::vector<double> precision, gain;
+    for (int j = 0; j < k; ++j) {
+      const MatrixXd a = UniformPoints(d, d, 91 + j).array() - 0.5;
+      const MatrixXd p = a * a.transpose() + MatrixXd::Identity(d, d);
+      const MatrixXd g = 0.3 * p - MatrixXd::Identity(d, d);
+      precision.insert(precision.end(), p.data(), p.data() + d * d);
+      gain.insert(gain.end(), g.data(), g.data() + d * d);
+    }
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows_means = means;
+    const std::vector<double> offset = {0.1, -0.3, 0.0, 0.5, -1.0};
+    const mixture_kernel::Mixture m{d, k, precision.data(), gain.data(), rows_means.data(),
+                                    offset.data(), 0.7, 0.4};
+    const MatrixXd z = UniformPoints(rows, d, 99) * 3.0;
+    std::vector<double> scratch(3 * rows + d);
+    MatrixXd base(rows, d);
+    ASSERT_TRUE(mixture_kernel::AccumulateWithIsa("baseline", m, z.data(), rows, rows,
+                                                  base.data(), rows, scratch.data()));
+    for (const char* isa : {"avx2", "avx512"}) {
+      MatrixXd other(rows, d);
+      if (!mixture_kernel::AccumulateWithIsa(isa, m, z.data(), rows, rows, other.data(), rows,
+                                             scratch.data())) {
+        continue;  // not on this processor
+      }
+      EXPECT_LE((other - base).cwiseAbs().maxCoeff(), 1e-12 * (1.0 + base.cwiseAbs().maxCoeff()))
+          << isa << ", d = " << d;
     }
   }
 }
