@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/diffusion/mixture_kernel.h"
+#include "core/linalg/gemm.h"
 #include "core/random/normal.h"
 #include "core/random/splitmix64.h"
 #include "core/solvers/stop_flag.h"
@@ -32,18 +33,6 @@ constexpr Index kBlockPoints = 512;
 // this much: exp(300) ~ 1e130 leaves ample room below overflow, and most
 // components then cost no rescaling exp.
 constexpr double kRescaleMargin = 300.0;
-// Below this dimension the d x d products are coefficient loops (no packing).
-constexpr Index kLazyProductDim = 16;
-
-template <typename Lhs, typename Rhs>
-void MultiplyInto(MatrixXd& out, const Lhs& lhs, const Rhs& rhs) {
-  if (rhs.rows() <= kLazyProductDim) {
-    out.noalias() = lhs.lazyProduct(rhs);
-  } else {
-    out.noalias() = lhs * rhs;
-  }
-}
-
 // Drops zero weights: returns the kept indices.
 std::vector<Index> Kept(const VectorXd& weights) {
   std::vector<Index> kept;
@@ -313,7 +302,7 @@ bool MixtureVelocity::MixtureBlock(double t, const Combination& c, const MatrixX
   for (Index j = 0; j < k; ++j) {
     if ((j & 15) == 15 && observer.StopRequested()) return false;
     // y = (z - a c_j) U_j, one row per point.
-    MultiplyInto(y, zb, bases_[j]);
+    Gemm(zb, false, bases_[j], false, 1.0, 0.0, y);
     y.rowwise() -= s.a * rotated_means_.row(j);
     log_r = offset[j] -
             0.5 * (y.array().square().rowwise() * inv_var.row(j)).rowwise().sum();
@@ -324,11 +313,7 @@ bool MixtureVelocity::MixtureBlock(double t, const Combination& c, const MatrixX
     // sum += r (alpha c_j + (y .* gain) U_j^T).
     y.array().rowwise() *= gain.row(j);
     y.array().colwise() *= r;
-    if (d <= kLazyProductDim) {
-      acc.sum.noalias() += y.lazyProduct(bases_[j].transpose());
-    } else {
-      acc.sum.noalias() += y * bases_[j].transpose();
-    }
+    Gemm(y, false, bases_[j], true, 1.0, 1.0, acc.sum);
     if (c.alpha != 0.0) acc.sum.noalias() += r.matrix() * (c.alpha * means_.row(j));
   }
   out.middleRows(begin, rows) = acc.sum.array().colwise() / acc.total;

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/linalg/gemm.h"
 #include "core/random/normal.h"
 
 namespace advect {
@@ -128,11 +129,13 @@ void Mlp::Forward(const MatrixXd& x, MatrixXd& y, Cache& cache) const {
   cache.post.resize(hidden + 1);
   cache.post[0] = x;
   for (size_t l = 0; l < hidden; ++l) {
-    cache.pre[l].noalias() = W(layers_[l]) * cache.post[l];
+    cache.pre[l].resize(layers_[l].out, x.cols());
+    Gemm(W(layers_[l]), false, cache.post[l], false, 1.0, 0.0, cache.pre[l]);
     cache.pre[l].colwise() += B(layers_[l]);
     Activate(shape_.activation, cache.pre[l], cache.post[l + 1]);
   }
-  y.noalias() = W(layers_.back()) * cache.post[hidden];
+  y.resize(layers_.back().out, x.cols());
+  Gemm(W(layers_.back()), false, cache.post[hidden], false, 1.0, 0.0, y);
   y.colwise() += B(layers_.back());
 }
 
@@ -142,12 +145,13 @@ void Mlp::Backward(const Cache& cache, const MatrixXd& dy, Eigen::VectorXd& grad
   MatrixXd delta = dy;  // d loss / d (pre-activation of the current layer)
   for (size_t l = hidden + 1; l-- > 0;) {
     const Layer& layer = layers_[l];
-    Eigen::Map<MatrixXd>(grad.data() + layer.weight_offset, layer.out, layer.in).noalias() =
-        delta * cache.post[l].transpose();
+    Eigen::Map<MatrixXd> dw(grad.data() + layer.weight_offset, layer.out, layer.in);
+    Gemm(delta, false, cache.post[l], true, 1.0, 0.0, dw);
     Eigen::Map<Eigen::VectorXd>(grad.data() + layer.bias_offset, layer.out) =
         delta.rowwise().sum();
     if (l == 0) break;
-    MatrixXd back = W(layer).transpose() * delta;
+    MatrixXd back(layer.in, delta.cols());
+    Gemm(W(layer), true, delta, false, 1.0, 0.0, back);
     delta = (back.array() *
              Derivative(shape_.activation, cache.pre[l - 1], cache.post[l]))
                 .matrix();
