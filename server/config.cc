@@ -102,6 +102,11 @@ const std::vector<Setting>& Settings() {
        [](const std::string& v, DaemonConfig& c) {
          return ParseInt(v, 1, 1'000'000, &c.server.limits.max_directions);
        }},
+      {"max-interacting-particles", "ADVECT_MAX_INTERACTING_PARTICLES", "50000",
+       "Particles at most in a job whose particles interact (all pairs, n^2 per step).",
+       [](const std::string& v, DaemonConfig& c) {
+         return ParseInt(v, 1, int64_t{1} << 31, &c.server.limits.max_interacting_particles);
+       }},
       {"threads-per-job", "ADVECT_THREADS_PER_JOB", "2",
        "Threads one job's solver may use (sliced_ot, entropic_ot, ot_interpolation); the "
        "result does not depend on it.",

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace advect::server {
@@ -18,6 +19,14 @@ absl::Status CheckCount(absl::string_view field, int64_t count, int64_t limit,
 // is INVALID_ARGUMENT, so that errors name the full field path; other codes
 // (CANCELLED, RESOURCE_EXHAUSTED, ...) pass through unchanged.
 absl::Status WithFieldPrefix(absl::string_view prefix, const absl::Status& status);
+
+// The same for a value or an error: each job kind's Prepare returns
+// WithFieldPrefix(prefix, Prepare(spec, limits)).
+template <typename T>
+absl::StatusOr<T> WithFieldPrefix(absl::string_view prefix, absl::StatusOr<T> value) {
+  if (value.ok()) return value;
+  return WithFieldPrefix(prefix, value.status());
+}
 
 }  // namespace advect::server
 

@@ -232,9 +232,7 @@ absl::StatusOr<std::unique_ptr<Task>> PrepareFlowSample(const v1::FlowSampleSpec
                                                         const Limits& limits,
                                                         absl::string_view prefix,
                                                         const ModelLookup& lookup) {
-  absl::StatusOr<std::unique_ptr<Task>> task = Prepare(spec, limits, lookup);
-  if (!task.ok()) return WithFieldPrefix(prefix, task.status());
-  return task;
+  return WithFieldPrefix(prefix, Prepare(spec, limits, lookup));
 }
 
 }  // namespace advect::server

@@ -15,6 +15,7 @@
 #include "server/unbalanced_ot_task.h"
 #include "server/ot_1d_task.h"
 #include "server/ot_interpolation_task.h"
+#include "server/particle_flow_task.h"
 
 namespace advect::server {
 
@@ -50,13 +51,15 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       return PrepareFlowMap(spec.flow_map(), limits_, "spec.flow_map.");
     case v1::JobSpec::kLangevinSample:
       return PrepareLangevinSample(spec.langevin_sample(), limits_, "spec.langevin_sample.");
+    case v1::JobSpec::kParticleFlow:
+      return PrepareParticleFlow(spec.particle_flow(), limits_, "spec.particle_flow.");
     case v1::JobSpec::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
       "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
-      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train");
+      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train, particle_flow");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

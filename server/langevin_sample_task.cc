@@ -82,9 +82,7 @@ absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::LangevinSampleSpec& spec
 absl::StatusOr<std::unique_ptr<Task>> PrepareLangevinSample(const v1::LangevinSampleSpec& spec,
                                                             const Limits& limits,
                                                             absl::string_view prefix) {
-  absl::StatusOr<std::unique_ptr<Task>> task = Prepare(spec, limits);
-  if (!task.ok()) return WithFieldPrefix(prefix, task.status());
-  return task;
+  return WithFieldPrefix(prefix, Prepare(spec, limits));
 }
 
 }  // namespace advect::server

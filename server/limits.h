@@ -14,6 +14,7 @@ struct Limits {
   int64_t max_plan_entries = 1'048'576;     // n * m when return_plan (1024^2, 8 MiB)
   int32_t max_frames = 1'000;               // default and cap for JobSpec.max_frames
   int64_t max_directions = 10'000;          // sliced_ot directions per job
+  int64_t max_interacting_particles = 50'000;  // n of all-pairs particle jobs (n^2 pairs per step)
   int threads_per_job = 2;                  // threads a job's solver may use (sliced_ot, entropic_ot, ot_interpolation, flow_sample, langevin_sample)
 };
 

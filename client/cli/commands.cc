@@ -2,6 +2,7 @@
 
 #include "client/cli/common_flags.h"
 #include "client/cli/flow_command.h"
+#include "client/cli/particles_command.h"
 
 namespace advect::cli {
 namespace {
@@ -324,6 +325,22 @@ const std::vector<CommandDef>& Commands() {
               RunFlagDefs(false,
                           "write flow_matrix.npy, brenier_matrix.npy, hidden_rotation.npy,\n"
                           "flow_points.npy and brenier_points.npy (with --points) in DIR")})},
+      {"particles",
+       "flow",
+       "the Wasserstein gradient flow of particles: potential, interaction, noise",
+       {"particles flow --x X [--potential none|quadratic|double-well|gmm]\n"
+        "    [--interaction none|gaussian|attraction-repulsion] [--noise S] [FLAGS]"},
+       "Runs x_i <- x_i - h [grad V(x_i) + (1/n) sum_j grad W(x_i - x_j)]\n"
+       "+ sqrt(2 sigma^2 h) xi_i for --steps steps (SCIENCE.md c1), all pairs. Prints\n"
+       "initial_energy and final_energy, E = mean V + (1/2n^2) sum_ij W (without the\n"
+       "entropy); without noise it decreases. --frame-every K streams the particles\n"
+       "(time = k h).",
+       "",
+       Flags({ParticlesFlowFlagDefs(),
+              RunFlagDefs(true,
+                          "write positions.npy (n x d), energy.npy,\n"
+                          "mean_squared_velocity.npy and, with --frame-every,\n"
+                          "trajectory.npy (frames x n x d) in DIR, created if missing")})},
       {"jobs",
        "list",
        "list the server's jobs, newest first",
@@ -379,7 +396,7 @@ const CommandDef* FindCommand(absl::string_view group, absl::string_view name) {
 }
 
 bool IsGroup(absl::string_view group) {
-  return group == "ot" || group == "flow" || group == "jobs";
+  return group == "ot" || group == "flow" || group == "particles" || group == "jobs";
 }
 
 std::vector<FlagDef> AllFlags(const CommandDef& command) {

@@ -13,6 +13,21 @@
 
 namespace advect::cli {
 
+absl::StatusOr<int> Choice(const ParsedFlags& flags, const std::string& name,
+                           std::initializer_list<const char*> choices, int fallback) {
+  auto text = flags.Get(name);
+  if (!text) return fallback;
+  int i = 0;
+  std::string list;
+  for (const char* c : choices) {
+    if (*text == c) return i;
+    absl::StrAppend(&list, i == 0 ? "" : ", ", c);
+    ++i;
+  }
+  return UsageError(absl::StrCat("--", name, ": expected one of ", list, ", got '", *text, "'"));
+}
+
+
 absl::Status OptionalDouble(const ParsedFlags& flags, const std::string& name,
                             std::optional<double>* out) {
   if (auto text = flags.Get(name)) {

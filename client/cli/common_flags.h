@@ -5,6 +5,7 @@
 #define ADVECT_CLIENT_CLI_COMMON_FLAGS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,11 @@ absl::Status OptionalDouble(const ParsedFlags& flags, const std::string& name,
 // Sets *out from --name when given (an integer in [min, INT32_MAX]).
 absl::Status OptionalInt32(const ParsedFlags& flags, const std::string& name, int64_t min,
                            int32_t* out);
+
+// --name ONE|TWO|... -> the index of the choice (`fallback` when --name is
+// absent); a usage error listing the choices otherwise.
+absl::StatusOr<int> Choice(const ParsedFlags& flags, const std::string& name,
+                           std::initializer_list<const char*> choices, int fallback);
 
 // The value of --cost: a ground-cost keyword, or a file with an explicit cost matrix.
 struct CostChoice {

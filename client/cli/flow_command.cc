@@ -11,22 +11,13 @@
 #include "client/cli/errors.h"
 #include "client/cli/input_files.h"
 #include "client/cli/job_runner.h"
+#include "client/cli/mixture_input.h"
 #include "client/cli/ot_specs.h"
 #include "client/lib/convert.h"
 #include "core/io/npy.h"
 
 namespace advect::cli {
 namespace {
-
-std::vector<FlagDef> MixtureFlagDefs() {
-  return {
-      {"gmm-weights", "W", "mixture weights, K values (1-D)"},
-      {"gmm-means", "M", "mixture means, K x d"},
-      {"gmm-covs", "C",
-       "mixture covariances, a .npy of shape K x d x d (a d x d\nfile when K = 1), "
-       "symmetric positive definite"},
-  };
-}
 
 std::vector<FlagDef> SamplingFlagDefs() {
   return {
@@ -46,46 +37,6 @@ std::vector<FlagDef> Concat(std::initializer_list<std::vector<FlagDef>> groups) 
   std::vector<FlagDef> all;
   for (const auto& g : groups) all.insert(all.end(), g.begin(), g.end());
   return all;
-}
-
-// Reads --gmm-weights --gmm-means --gmm-covs into the spec's gmm_* fields.
-template <typename Spec>
-absl::Status LoadMixture(const ParsedFlags& flags, Spec* spec) {
-  for (const char* name : {"gmm-weights", "gmm-means", "gmm-covs"}) {
-    if (!flags.Has(name)) {
-      return UsageError(absl::StrCat("missing --", name,
-                                     ": a Gaussian mixture needs --gmm-weights, --gmm-means "
-                                     "and --gmm-covs"));
-    }
-  }
-  absl::StatusOr<Array> means = LoadPoints("gmm-means", *flags.Get("gmm-means"));
-  if (!means.ok()) return means.status();
-  const int64_t k = means->values.rows();
-  absl::StatusOr<Array> weights =
-      LoadWeights("gmm-weights", *flags.Get("gmm-weights"), k,
-                  absl::StrCat("--gmm-means has ", k, " components"));
-  if (!weights.ok()) return weights.status();
-  const std::string covs_path = *flags.Get("gmm-covs");
-  absl::StatusOr<std::vector<Eigen::MatrixXd>> covs = ReadNpyStack(covs_path);
-  if (!covs.ok()) {
-    return InputError(absl::StrCat("--gmm-covs: ", covs.status().message()));
-  }
-  const int64_t d = means->values.cols();
-  if (static_cast<int64_t>(covs->size()) != k || (k > 0 && ((*covs)[0].rows() != d ||
-                                                            (*covs)[0].cols() != d))) {
-    return InputError(absl::StrCat("--gmm-covs: ", covs_path, " holds ", covs->size(),
-                                   " matrices of ", covs->empty() ? 0 : (*covs)[0].rows(), " x ",
-                                   covs->empty() ? 0 : (*covs)[0].cols(), "; --gmm-means needs ",
-                                   k, " of ", d, " x ", d));
-  }
-  *spec->mutable_gmm_means() = client::ToMatrix(*means);
-  if (absl::Status s = client::ToRepeated(*weights, spec->mutable_gmm_weights()); !s.ok()) {
-    return s;
-  }
-  for (Eigen::MatrixXd& cov : *covs) {
-    *spec->add_gmm_covs() = client::ToMatrix(Array{2, std::move(cov)});
-  }
-  return absl::OkStatus();
 }
 
 // --steps --num-samples --seed and the diagnostics flags, shared by both commands.
@@ -111,21 +62,6 @@ absl::Status LoadSampling(const ParsedFlags& flags, Spec* spec) {
   if (absl::Status s = OptionalInt32(flags, "diagnostic-points", 1, &points); !s.ok()) return s;
   d->set_max_points(points);
   return absl::OkStatus();
-}
-
-// --name ONE|TWO|... -> the index of the choice.
-absl::StatusOr<int> Choice(const ParsedFlags& flags, const std::string& name,
-                           std::initializer_list<const char*> choices, int fallback) {
-  auto text = flags.Get(name);
-  if (!text) return fallback;
-  int i = 0;
-  std::string list;
-  for (const char* c : choices) {
-    if (*text == c) return i;
-    absl::StrAppend(&list, i == 0 ? "" : ", ", c);
-    ++i;
-  }
-  return UsageError(absl::StrCat("--", name, ": expected one of ", list, ", got '", *text, "'"));
 }
 
 absl::StatusOr<CommandSpec> BuildFlowSample(const ParsedFlags& flags) {

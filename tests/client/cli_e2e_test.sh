@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "particles" "particles flow" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -491,6 +491,50 @@ expect_error flow_model_unknown 4 "NOT_FOUND" "${A[@]}" flow sample --model nope
 expect_error flow_train_no_source 2 "missing the source" "${A[@]}" flow train --target "$TMP/cloud.npy"
 expect_error flow_train_coupling 2 "--coupling: expected one of independent, ot, entropic" \
   "${A[@]}" flow train --source-gaussian --target "$TMP/cloud.npy" --coupling sinkhorn
+
+# ---------------------------------------------------------------- particles flow
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+np.save(tmp + "/pf_x.npy", np.random.default_rng(4).uniform(-2.0, 2.0, (60, 2)))
+np.save(tmp + "/pf_c.npy", np.array([1.0, -1.0]))
+np.save(tmp + "/pf_h.npy", np.array([[2.0, 0.5], [0.5, 1.0]]))
+EOF
+expect particles_dw 0 "${A[@]}" --json particles flow --x "$TMP/pf_x.npy" \
+  --potential double-well --interaction gaussian --strength 0.05 --kernel-width 0.5 \
+  --steps 500 --step-size 0.02 --frame-every 100 --out "$TMP/particles_dw"
+pycheck particles_dw '
+r = json.load(open(sys.argv[1] + "/particles_dw.out"))
+assert r["final_energy"] < r["initial_energy"], (r["initial_energy"], r["final_energy"])
+e = np.load(sys.argv[1] + "/particles_dw/energy.npy")
+assert e.shape == (501,) and np.all(np.diff(e) <= 1e-14), e[:5]
+p = np.load(sys.argv[1] + "/particles_dw/positions.npy")
+t = np.load(sys.argv[1] + "/particles_dw/trajectory.npy")
+assert p.shape == (60, 2) and t.shape == (6, 60, 2), (p.shape, t.shape)
+assert np.array_equal(t[-1], p)
+# Every particle sits in a well: x = (+-1, 0) up to the weak repulsion.
+assert np.all(np.abs(np.abs(p[:, 0]) - 1.0) < 0.1) and np.all(np.abs(p[:, 1]) < 0.15), p
+' "$TMP"
+expect particles_ou 0 "${A[@]}" --json particles flow --x "$TMP/pf_x.npy" \
+  --potential quadratic --center "$TMP/pf_c.npy" --hessian "$TMP/pf_h.npy" --noise 0.3 \
+  --steps 300 --seed 3
+expect particles_ou2 0 "${A[@]}" --json particles flow --x "$TMP/pf_x.npy" \
+  --potential quadratic --center "$TMP/pf_c.npy" --hessian "$TMP/pf_h.npy" --noise 0.3 \
+  --steps 300 --seed 3
+cmp -s "$TMP/particles_ou.out" "$TMP/particles_ou2.out" || fail "particles_ou: same seed, other bits"
+expect particles_ar 0 "${A[@]}" particles flow --x "$TMP/pf_x.npy" \
+  --interaction attraction-repulsion --p 2 --q 1 --steps 200
+grep -q "final energy" "$TMP/particles_ar.out" || fail "particles_ar: no final energy line"
+expect_error particles_no_x 2 "missing required flag --x" "${A[@]}" particles flow
+expect_error particles_stray 2 "--strength is only for --interaction gaussian" \
+  "${A[@]}" particles flow --x "$TMP/pf_x.npy" --strength 2
+expect_error particles_bad_potential 2 "--potential: expected one of" \
+  "${A[@]}" particles flow --x "$TMP/pf_x.npy" --potential bowl
+expect_error particles_bad_q 4 "repulsion_power" "${A[@]}" particles flow --x "$TMP/pf_x.npy" \
+  --interaction attraction-repulsion --p 1 --q 3
+expect_error particles_diverge 5 "spec.particle_flow.step_size: the field is not finite" "${A[@]}" particles flow --x "$TMP/pf_x.npy" \
+  --potential double-well --step-size 50 --steps 100
 
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach

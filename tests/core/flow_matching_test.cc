@@ -4,30 +4,21 @@
 // the same 2-D problem; reproducibility and errors naming the field.
 #include "core/flow_matching/flow_matching.h"
 
+#include <Eigen/Core>
 #include <cmath>
 #include <iostream>
 #include <numeric>
 
-#include <Eigen/Core>
-
 #include "core/flow_matching/mlp.h"
 #include "core/random/normal.h"
 #include "gtest/gtest.h"
+#include "tests/core/test_util.h"
 
 namespace advect {
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
-
-MatrixXd Normal(Eigen::Index n, Eigen::Index d, uint64_t seed) {
-  NormalStream s(seed);
-  MatrixXd x(n, d);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index c = 0; c < d; ++c) x(i, c) = s.Next();
-  }
-  return x;
-}
 
 double Loss(const Mlp& mlp, const MatrixXd& x, const MatrixXd& target) {
   MatrixXd y;
@@ -39,9 +30,10 @@ TEST(MlpTest, BackpropagationMatchesFiniteDifferences) {
   for (Activation a : {Activation::kRelu, Activation::kTanh, Activation::kSilu}) {
     absl::StatusOr<Mlp> mlp = Mlp::Create({3, 7, 3, 2, a}, 5);
     ASSERT_TRUE(mlp.ok()) << mlp.status();
-    mlp->parameters() += 0.05 * Normal(mlp->parameters().size(), 1, 6).col(0);  // nonzero biases
-    const MatrixXd x = Normal(3, 9, 7);
-    const MatrixXd target = Normal(2, 9, 8);
+    mlp->parameters() +=
+        0.05 * testing::NormalPoints(mlp->parameters().size(), 1, 6).col(0);  // nonzero biases
+    const MatrixXd x = testing::NormalPoints(3, 9, 7);
+    const MatrixXd target = testing::NormalPoints(2, 9, 8);
     MatrixXd y;
     Mlp::Cache cache;
     mlp->Forward(x, y, cache);
@@ -56,7 +48,8 @@ TEST(MlpTest, BackpropagationMatchesFiniteDifferences) {
       mlp->parameters()[k] = keep - h;
       const double down = Loss(*mlp, x, target);
       mlp->parameters()[k] = keep;
-      worst = std::max(worst, std::abs((up - down) / (2 * h) - grad[k]) / (1.0 + std::abs(grad[k])));
+      worst =
+          std::max(worst, std::abs((up - down) / (2 * h) - grad[k]) / (1.0 + std::abs(grad[k])));
     }
     EXPECT_LE(worst, 1e-6) << static_cast<int>(a);
   }
@@ -72,7 +65,7 @@ TEST(MlpTest, AdamMinimisesAQuadratic) {
 
 TEST(FlowMatchingTest, TrainingCarriesTheGaussianOntoTheTargetReproducibly) {
   // Target N((3, -1), 0.25 I) as a cloud; source N(0, I) draws.
-  MatrixXd target = 0.5 * Normal(2000, 2, 11);
+  MatrixXd target = 0.5 * testing::NormalPoints(2000, 2, 11);
   target.col(0).array() += 3.0;
   target.col(1).array() -= 1.0;
   FlowMatchingOptions o;
@@ -88,7 +81,7 @@ TEST(FlowMatchingTest, TrainingCarriesTheGaussianOntoTheTargetReproducibly) {
   const double first = std::accumulate(out->losses.begin(), out->losses.begin() + 50, 0.0) / 50;
   const double last = std::accumulate(out->losses.end() - 50, out->losses.end(), 0.0) / 50;
   EXPECT_LT(last, 0.5 * first) << first << " -> " << last;
-  const PathReport paths = MeasurePaths(out->model, Normal(2000, 2, 12), 100, 2);
+  const PathReport paths = MeasurePaths(out->model, testing::NormalPoints(2000, 2, 12), 100, 2);
   const Eigen::RowVector2d mean = paths.endpoints.colwise().mean();
   EXPECT_NEAR(mean[0], 3.0, 0.15);
   EXPECT_NEAR(mean[1], -1.0, 0.15);
@@ -106,7 +99,7 @@ TEST(FlowMatchingTest, OtAndEntropicCouplingsGiveStraighterPaths) {
   // rotated by 90 degrees relative to each other's pairing under independent
   // coupling, so independent paths cross and bend; OT pairs them straight.
   auto clusters = [](double x, uint64_t seed) {
-    MatrixXd p = 0.3 * Normal(1000, 2, seed);
+    MatrixXd p = 0.3 * testing::NormalPoints(1000, 2, seed);
     for (Eigen::Index i = 0; i < p.rows(); ++i) {
       p(i, 0) += x;
       p(i, 1) += i % 2 == 0 ? 2.0 : -2.0;
@@ -144,7 +137,7 @@ TEST(FlowMatchingTest, OtAndEntropicCouplingsGiveStraighterPaths) {
 }
 
 TEST(FlowMatchingTest, RefusesBadOptionsNamingTheField) {
-  const MatrixXd target = Normal(10, 2, 1);
+  const MatrixXd target = testing::NormalPoints(10, 2, 1);
   FlowMatchingOptions o;
   o.steps = 1;
   struct Case {
@@ -170,7 +163,10 @@ TEST(FlowMatchingTest, RefusesBadOptionsNamingTheField) {
               std::string::npos)
         << c.message;
   }
-  EXPECT_NE(TrainFlowMatching(Normal(5, 3, 2), target, o).status().message().find("source:"),
+  EXPECT_NE(TrainFlowMatching(testing::NormalPoints(5, 3, 2), target, o)
+                .status()
+                .message()
+                .find("source:"),
             std::string::npos);
   EXPECT_NE(TrainFlowMatching(MatrixXd(), MatrixXd(), o).status().message().find("target:"),
             std::string::npos);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/io/npy.h"
+#include "core/random/normal.h"
 
 namespace advect::testing {
 namespace {
@@ -154,6 +155,15 @@ absl::StatusOr<LinearProblem> PotCaseProblem(absl::string_view case_name) {
   if (!xt.ok()) return xt.status();
   return LinearProblem::FromPoints(*std::move(xs), *std::move(xt), Eigen::VectorXd(),
                                    Eigen::VectorXd(), GroundCost{});
+}
+
+Eigen::MatrixXd NormalPoints(Eigen::Index n, Eigen::Index d, uint64_t seed) {
+  NormalStream normal(seed);
+  Eigen::MatrixXd x(n, d);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index c = 0; c < d; ++c) x(i, c) = normal.Next();
+  }
+  return x;
 }
 
 }  // namespace advect::testing

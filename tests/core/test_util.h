@@ -50,6 +50,9 @@ class SplitMix64 {
 // An n x d matrix filled row by row from SplitMix64(seed).
 Eigen::MatrixXd UniformPoints(Eigen::Index n, Eigen::Index d, uint64_t seed);
 
+// An n x d matrix of N(0, 1) draws, row by row from core/random's NormalStream(seed).
+Eigen::MatrixXd NormalPoints(Eigen::Index n, Eigen::Index d, uint64_t seed);
+
 }  // namespace advect::testing
 
 #endif  // ADVECT_TESTS_CORE_TEST_UTIL_H_

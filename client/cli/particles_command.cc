@@ -1,0 +1,156 @@
+#include "client/cli/particles_command.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/cli/common_flags.h"
+#include "client/cli/errors.h"
+#include "client/cli/input_files.h"
+#include "client/cli/job_runner.h"
+#include "client/cli/mixture_input.h"
+#include "client/cli/ot_specs.h"
+#include "client/lib/convert.h"
+
+namespace advect::cli {
+namespace {
+
+absl::Status SetDouble(const ParsedFlags& flags, const char* name, bool positive,
+                       v1::ParticleFlowSpec* s, void (v1::ParticleFlowSpec::*set)(double)) {
+  std::optional<double> value;
+  if (absl::Status st = OptionalDouble(flags, name, &value); !st.ok()) return st;
+  if (!value) return absl::OkStatus();
+  if (positive && !(*value > 0.0)) return UsageError(absl::StrCat("--", name, ": must be > 0"));
+  (s->*set)(*value);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::ParticleFlowSpec* s = out.spec.mutable_particle_flow();
+  if (!flags.Has("x")) return UsageError("missing required flag --x (the initial particles)");
+  absl::StatusOr<int> potential =
+      Choice(flags, "potential", {"none", "quadratic", "double-well", "gmm"}, 0);
+  if (!potential.ok()) return potential.status();
+  constexpr v1::ParticlePotential kPotentials[] = {
+      v1::PARTICLE_POTENTIAL_NONE, v1::PARTICLE_POTENTIAL_QUADRATIC,
+      v1::PARTICLE_POTENTIAL_DOUBLE_WELL, v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE};
+  s->set_potential(kPotentials[*potential]);
+  absl::StatusOr<int> interaction =
+      Choice(flags, "interaction", {"none", "gaussian", "attraction-repulsion"}, 0);
+  if (!interaction.ok()) return interaction.status();
+  constexpr v1::ParticleInteraction kInteractions[] = {
+      v1::PARTICLE_INTERACTION_NONE, v1::PARTICLE_INTERACTION_GAUSSIAN,
+      v1::PARTICLE_INTERACTION_ATTRACTION_REPULSION};
+  s->set_interaction(kInteractions[*interaction]);
+  // Each parameter belongs to one choice: a stray one is a usage error.
+  struct Owned {
+    const char* flag;
+    bool allowed;
+    const char* owner;
+  };
+  const bool quadratic = *potential == 1, mixture = *potential == 3;
+  const bool gaussian = *interaction == 1, powers = *interaction == 2;
+  for (const Owned& o : {Owned{"center", quadratic, "--potential quadratic"},
+                         Owned{"hessian", quadratic, "--potential quadratic"},
+                         Owned{"gmm-weights", mixture, "--potential gmm"},
+                         Owned{"gmm-means", mixture, "--potential gmm"},
+                         Owned{"gmm-covs", mixture, "--potential gmm"},
+                         Owned{"strength", gaussian, "--interaction gaussian"},
+                         Owned{"kernel-width", gaussian, "--interaction gaussian"},
+                         Owned{"p", powers, "--interaction attraction-repulsion"},
+                         Owned{"q", powers, "--interaction attraction-repulsion"}}) {
+    if (flags.Has(o.flag) && !o.allowed) {
+      return UsageError(absl::StrCat("--", o.flag, " is only for ", o.owner));
+    }
+  }
+  if (absl::Status st =
+          SetDouble(flags, "strength", false, s, &v1::ParticleFlowSpec::set_interaction_strength);
+      !st.ok()) {
+    return st;
+  }
+  if (flags.Has("strength") && s->interaction_strength() == 0.0) {
+    return UsageError("--strength: must be nonzero (> 0 repels, < 0 attracts)");
+  }
+  for (auto [name, set] : {std::pair{"kernel-width", &v1::ParticleFlowSpec::set_kernel_width},
+                           std::pair{"p", &v1::ParticleFlowSpec::set_attraction_power},
+                           std::pair{"q", &v1::ParticleFlowSpec::set_repulsion_power},
+                           std::pair{"step-size", &v1::ParticleFlowSpec::set_step_size}}) {
+    if (absl::Status st = SetDouble(flags, name, true, s, set); !st.ok()) return st;
+  }
+  std::optional<double> noise;
+  if (absl::Status st = OptionalDouble(flags, "noise", &noise); !st.ok()) return st;
+  if (noise) {
+    if (!(*noise >= 0.0)) return UsageError("--noise: must be >= 0");
+    s->set_noise(*noise);
+  }
+  int32_t steps = 0;
+  if (absl::Status st = OptionalInt32(flags, "steps", 1, &steps); !st.ok()) return st;
+  s->set_steps(steps);
+  if (auto text = flags.Get("seed")) {
+    absl::StatusOr<int64_t> value = ParseInt("seed", *text, 0, std::numeric_limits<int64_t>::max());
+    if (!value.ok()) return value.status();
+    s->set_seed(static_cast<uint64_t>(*value));
+  }
+  absl::StatusOr<Array> x = LoadPoints("x", *flags.Get("x"));
+  if (!x.ok()) return x.status();
+  *s->mutable_x() = client::ToMatrix(*x);
+  if (auto path = flags.Get("center")) {
+    absl::StatusOr<Array> center = LoadWeights("center", *path, x->values.cols(),
+                                               absl::StrCat("--x has d = ", x->values.cols()));
+    if (!center.ok()) return center.status();
+    if (absl::Status st = client::ToRepeated(*center, s->mutable_center()); !st.ok()) return st;
+  }
+  if (auto path = flags.Get("hessian")) {
+    absl::StatusOr<Array> hessian = LoadPoints("hessian", *path);
+    if (!hessian.ok()) return hessian.status();
+    *s->mutable_hessian() = client::ToMatrix(*hessian);
+  }
+  if (mixture) {
+    if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<FlagDef> ParticlesFlowFlagDefs() {
+  std::vector<FlagDef> defs = {
+      {"x", "X", "the initial particles, n x d (required)"},
+      {"potential", "none|quadratic|double-well|gmm",
+       "the potential V (default none): (x-c)^T H (x-c)/2,\n(x_1^2-1)^2/4 + |x_2..d|^2/2, "
+       "or a Gaussian mixture's\nnegative log density"},
+      {"center", "C", "quadratic: the center c, d values (default 0)"},
+      {"hessian", "H", "quadratic: the symmetric d x d matrix H (default I)"},
+  };
+  for (const FlagDef& f : MixtureFlagDefs()) defs.push_back(f);
+  const std::vector<FlagDef> rest = {
+      {"interaction", "none|gaussian|attraction-repulsion",
+       "the pair interaction W (default none)"},
+      {"strength", "S", "gaussian: W = S exp(-|x|^2 / 2w^2), S > 0 repels (default 1)"},
+      {"kernel-width", "W", "gaussian: the width w (default 1)"},
+      {"p", "P", "attraction-repulsion: W = |x|^p/p - |x|^q/q, 0 < q < p\n(default p = 2)"},
+      {"q", "Q", "attraction-repulsion: the repulsion's power (default 1)"},
+      {"noise", "S", "Langevin noise sigma >= 0, the entropy's weight sigma^2\n(default 0)"},
+      {"step-size", "H", "Euler step h > 0 (default 0.01)"},
+      {"steps", "N", "steps (default 1000)"},
+      {"seed", "S", "seed of the noise (default 0)"},
+  };
+  defs.insert(defs.end(), rest.begin(), rest.end());
+  return defs;
+}
+
+absl::Status RunParticlesCommand(const Context& context, absl::string_view /*name*/,
+                                 const ParsedFlags& flags) {
+  absl::StatusOr<CommandSpec> command = BuildParticlesFlow(flags);
+  if (!command.ok()) return command.status();
+  return RunJob(context, std::move(command->spec), command->run, ProgressScale{});
+}
+
+}  // namespace advect::cli

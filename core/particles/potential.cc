@@ -1,0 +1,122 @@
+#include "core/particles/potential.h"
+
+#include <Eigen/Cholesky>
+#include <cmath>
+#include <numbers>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace advect {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+Potential Potential::None(Index d) {
+  Potential p;
+  p.d_ = d;
+  return p;
+}
+
+absl::StatusOr<Potential> Potential::Quadratic(VectorXd center, MatrixXd hessian) {
+  const Index d = center.size();
+  if (!center.allFinite()) return absl::InvalidArgumentError("center: must be finite");
+  if (hessian.rows() != d || hessian.cols() != d) {
+    return absl::InvalidArgumentError(absl::StrCat("hessian: must be ", d, " x ", d, ", got ",
+                                                   hessian.rows(), " x ", hessian.cols()));
+  }
+  if (!hessian.allFinite()) return absl::InvalidArgumentError("hessian: must be finite");
+  const double asymmetry = (hessian - hessian.transpose()).cwiseAbs().maxCoeff();
+  if (asymmetry > 1e-12 * std::max(1.0, hessian.cwiseAbs().maxCoeff())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("hessian: must be symmetric, |H - H^T|_max = ", asymmetry));
+  }
+  Potential p;
+  p.kind_ = Kind::kQuadratic;
+  p.d_ = d;
+  p.center_ = std::move(center);
+  p.hessian_ = 0.5 * (hessian + hessian.transpose());
+  return p;
+}
+
+Potential Potential::DoubleWell(Index d) {
+  Potential p;
+  p.kind_ = Kind::kDoubleWell;
+  p.d_ = d;
+  return p;
+}
+
+absl::StatusOr<Potential> Potential::NegativeLogMixture(const GaussianMixture& mixture) {
+  const Index k = mixture.means.rows();
+  const Index d = mixture.means.cols();
+  Potential p;
+  p.kind_ = Kind::kGaussianMixture;
+  p.d_ = d;
+  p.means_ = mixture.means;
+  p.log_normalizers_.resize(k);
+  const double total = mixture.weights.sum();
+  for (Index j = 0; j < k; ++j) {
+    Eigen::LLT<MatrixXd> llt(mixture.covs[static_cast<size_t>(j)]);
+    if (llt.info() != Eigen::Success) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("gmm_covs[", j, "]: must be symmetric positive definite"));
+    }
+    const double log_det = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
+    p.log_normalizers_[j] =
+        std::log(mixture.weights[j] / total) -
+        0.5 * (log_det + static_cast<double>(d) * std::log(2.0 * std::numbers::pi));
+    p.precisions_.push_back(llt.solve(MatrixXd::Identity(d, d)));
+  }
+  return p;
+}
+
+void Potential::Accumulate(const MatrixXd& x, MatrixXd& grad, double* mean_value) const {
+  const Index n = x.rows();
+  double sum = 0.0;
+  switch (kind_) {
+    case Kind::kNone:
+      return;
+    case Kind::kQuadratic: {
+      const MatrixXd diff = x.rowwise() - center_.transpose();
+      const MatrixXd pulled = diff * hessian_;  // H symmetric
+      grad += pulled;
+      if (mean_value != nullptr) sum = 0.5 * (diff.array() * pulled.array()).sum();
+      break;
+    }
+    case Kind::kDoubleWell:
+      for (Index i = 0; i < n; ++i) {
+        const double x1 = x(i, 0);
+        grad(i, 0) += x1 * (x1 * x1 - 1.0);
+        double v = 0.25 * (x1 * x1 - 1.0) * (x1 * x1 - 1.0);
+        for (Index c = 1; c < d_; ++c) {
+          grad(i, c) += x(i, c);
+          v += 0.5 * x(i, c) * x(i, c);
+        }
+        sum += v;
+      }
+      break;
+    case Kind::kGaussianMixture: {
+      const Index k = means_.rows();
+      VectorXd log_terms(k);
+      MatrixXd pulled(d_, k);  // column j = P_j (x - c_j)
+      for (Index i = 0; i < n; ++i) {
+        for (Index j = 0; j < k; ++j) {
+          const VectorXd diff = x.row(i).transpose() - means_.row(j).transpose();
+          pulled.col(j) = precisions_[static_cast<size_t>(j)] * diff;
+          log_terms[j] = log_normalizers_[j] - 0.5 * diff.dot(pulled.col(j));
+        }
+        const double top = log_terms.maxCoeff();
+        const VectorXd r = (log_terms.array() - top).exp().matrix();
+        const double total = r.sum();
+        grad.row(i) += (pulled * r).transpose() / total;  // sum_j r_j P_j (x - c_j)
+        sum -= top + std::log(total);
+      }
+      break;
+    }
+  }
+  if (mean_value != nullptr && n > 0) *mean_value += sum / static_cast<double>(n);
+}
+
+}  // namespace advect

@@ -1,0 +1,198 @@
+#include "server/particle_flow_task.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "core/particles/gradient_flow.h"
+#include "server/field_checks.h"
+#include "server/flow_inputs.h"
+#include "server/matrix_convert.h"
+
+namespace advect::server {
+namespace {
+
+constexpr double kDefaultStepSize = 0.01;
+constexpr int32_t kDefaultSteps = 1000;
+
+absl::StatusOr<Eigen::MatrixXd> Particles(const v1::ParticleFlowSpec& spec, bool interacting,
+                                          const Limits& limits) {
+  if (IsUnset(spec.x())) return absl::InvalidArgumentError("x: the initial particles are required");
+  const int64_t limit = interacting ? std::min(limits.max_points, limits.max_interacting_particles)
+                                    : limits.max_points;
+  if (absl::Status s = CheckCount("x", spec.x().rows(), limit, "particles",
+                                  interacting && limit == limits.max_interacting_particles
+                                      ? "--max-interacting-particles"
+                                      : "--max-points");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckCount("x", spec.x().cols(), limits.max_dimension, "dimensions", "--max-dimension");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<Eigen::MatrixXd> x = FromProto(spec.x(), "x");
+  if (!x.ok()) return x.status();
+  if (x->rows() < 1 || x->cols() < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "x: needs at least 1 particle in dimension >= 1, got ", x->rows(), " x ", x->cols()));
+  }
+  if (!x->allFinite() || x->cwiseAbs().maxCoeff() > 1e100) {
+    return absl::InvalidArgumentError("x: must be finite, with |coordinates| <= 1e100");
+  }
+  return x;
+}
+
+absl::StatusOr<Potential> PotentialFromSpec(const v1::ParticleFlowSpec& spec, Eigen::Index d,
+                                            const Limits& limits) {
+  if (!v1::ParticlePotential_IsValid(spec.potential())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("potential: unknown value ", static_cast<int>(spec.potential())));
+  }
+  const bool quadratic = spec.potential() == v1::PARTICLE_POTENTIAL_QUADRATIC;
+  const bool mixture = spec.potential() == v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE;
+  if (!quadratic && (spec.center_size() > 0 || !IsUnset(spec.hessian()))) {
+    return absl::InvalidArgumentError(
+        "center, hessian: only for potential PARTICLE_POTENTIAL_QUADRATIC");
+  }
+  if (!mixture &&
+      (spec.gmm_weights_size() > 0 || !IsUnset(spec.gmm_means()) || spec.gmm_covs_size() > 0)) {
+    return absl::InvalidArgumentError(
+        "gmm_weights, gmm_means, gmm_covs: only for potential PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE");
+  }
+  switch (spec.potential()) {
+    case v1::PARTICLE_POTENTIAL_UNSPECIFIED:
+    case v1::PARTICLE_POTENTIAL_NONE:
+      return Potential::None(d);
+    case v1::PARTICLE_POTENTIAL_DOUBLE_WELL:
+      return Potential::DoubleWell(d);
+    case v1::PARTICLE_POTENTIAL_QUADRATIC: {
+      Eigen::VectorXd center = Eigen::VectorXd::Zero(d);
+      if (spec.center_size() > 0) {
+        if (spec.center_size() != d) {
+          return absl::InvalidArgumentError(absl::StrCat("center: has ", spec.center_size(),
+                                                         " values, the particles have d = ", d));
+        }
+        center = FromProto(spec.center());
+      }
+      Eigen::MatrixXd hessian = Eigen::MatrixXd::Identity(d, d);
+      if (!IsUnset(spec.hessian())) {
+        absl::StatusOr<Eigen::MatrixXd> h = FromProto(spec.hessian(), "hessian");
+        if (!h.ok()) return h.status();
+        hessian = *std::move(h);
+      }
+      return Potential::Quadratic(std::move(center), std::move(hessian));
+    }
+    case v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE: {
+      absl::StatusOr<GaussianMixture> m =
+          MixtureFromProto(spec.gmm_weights(), spec.gmm_means(), spec.gmm_covs(), limits);
+      if (!m.ok()) return m.status();
+      // MixtureVelocity::Create checks shapes, weights and finiteness.
+      absl::StatusOr<MixtureVelocity> checked =
+          MixtureVelocity::Create(*m, 1.0, ScheduleKind::kLinear);
+      if (!checked.ok()) return checked.status();
+      if (m->means.cols() != d) {
+        return absl::InvalidArgumentError(absl::StrCat("gmm_means: has ", m->means.cols(),
+                                                       " columns, the particles have d = ", d));
+      }
+      return Potential::NegativeLogMixture(*m);
+    }
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("potential: unknown value ", static_cast<int>(spec.potential())));
+  }
+}
+
+absl::StatusOr<Interaction> InteractionFromSpec(const v1::ParticleFlowSpec& spec) {
+  if (!v1::ParticleInteraction_IsValid(spec.interaction())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("interaction: unknown value ", static_cast<int>(spec.interaction())));
+  }
+  const bool gaussian = spec.interaction() == v1::PARTICLE_INTERACTION_GAUSSIAN;
+  const bool powers = spec.interaction() == v1::PARTICLE_INTERACTION_ATTRACTION_REPULSION;
+  if (!gaussian && (spec.interaction_strength() != 0.0 || spec.kernel_width() != 0.0)) {
+    return absl::InvalidArgumentError(
+        "interaction_strength, kernel_width: only for interaction PARTICLE_INTERACTION_GAUSSIAN");
+  }
+  if (!powers && (spec.attraction_power() != 0.0 || spec.repulsion_power() != 0.0)) {
+    return absl::InvalidArgumentError(
+        "attraction_power, repulsion_power: only for interaction "
+        "PARTICLE_INTERACTION_ATTRACTION_REPULSION");
+  }
+  switch (spec.interaction()) {
+    case v1::PARTICLE_INTERACTION_UNSPECIFIED:
+    case v1::PARTICLE_INTERACTION_NONE:
+      return Interaction::None();
+    case v1::PARTICLE_INTERACTION_GAUSSIAN:
+      return Interaction::Gaussian(
+          spec.interaction_strength() == 0.0 ? 1.0 : spec.interaction_strength(),
+          spec.kernel_width() == 0.0 ? 1.0 : spec.kernel_width());
+    case v1::PARTICLE_INTERACTION_ATTRACTION_REPULSION:
+      return Interaction::AttractionRepulsion(
+          spec.attraction_power() == 0.0 ? 2.0 : spec.attraction_power(),
+          spec.repulsion_power() == 0.0 ? 1.0 : spec.repulsion_power());
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("interaction: unknown value ", static_cast<int>(spec.interaction())));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::ParticleFlowSpec& spec,
+                                              const Limits& limits, absl::string_view prefix) {
+  absl::StatusOr<Interaction> interaction = InteractionFromSpec(spec);
+  if (!interaction.ok()) return interaction.status();
+  absl::StatusOr<Eigen::MatrixXd> x =
+      Particles(spec, interaction->kind() != Interaction::Kind::kNone, limits);
+  if (!x.ok()) return x.status();
+  absl::StatusOr<Potential> potential = PotentialFromSpec(spec, x->cols(), limits);
+  if (!potential.ok()) return potential.status();
+  ParticleStepping stepping;
+  stepping.step_size = spec.step_size() == 0.0 ? kDefaultStepSize : spec.step_size();
+  stepping.steps = spec.steps() == 0 ? kDefaultSteps : spec.steps();
+  stepping.noise = spec.noise();
+  stepping.seed = spec.seed();
+  if (!(std::isfinite(stepping.step_size) && stepping.step_size > 0.0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "step_size: must be finite and > 0 (0 = ", kDefaultStepSize, "), got ", spec.step_size()));
+  }
+  if (stepping.steps < 1 || stepping.steps > kMaxParticleSteps) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("steps: must be in [1, ", kMaxParticleSteps, "], got ", spec.steps()));
+  }
+  if (!(std::isfinite(stepping.noise) && stepping.noise >= 0.0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("noise: must be finite and >= 0, got ", spec.noise()));
+  }
+  GradientFlowModel model{*std::move(potential), *std::move(interaction), limits.threads_per_job};
+  auto run = [model = std::move(model), x = *std::move(x), stepping,
+              prefix = std::string(prefix)](Observer& observer) -> absl::StatusOr<v1::JobResult> {
+    absl::StatusOr<ParticleRun> out = RunGradientFlow(model, x, stepping, observer);
+    if (!out.ok()) return WithFieldPrefix(prefix, out.status());
+    v1::JobResult result;
+    v1::ParticleFlowResult* r = result.mutable_particle_flow();
+    ToProto(out->positions, r->mutable_positions());
+    r->set_initial_energy(out->energy.front());
+    r->set_final_energy(out->energy.back());
+    r->mutable_energy_steps()->Add(out->energy_steps.begin(), out->energy_steps.end());
+    r->mutable_energy()->Add(out->energy.begin(), out->energy.end());
+    r->mutable_mean_squared_velocity()->Add(out->speed.begin(), out->speed.end());
+    r->set_field_evaluations(out->evaluations);
+    return result;
+  };
+  return std::unique_ptr<Task>(
+      std::make_unique<FunctionTask>("particle_flow", true, std::move(run)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Task>> PrepareParticleFlow(const v1::ParticleFlowSpec& spec,
+                                                          const Limits& limits,
+                                                          absl::string_view prefix) {
+  return WithFieldPrefix(prefix, Prepare(spec, limits, prefix));
+}
+
+}  // namespace advect::server

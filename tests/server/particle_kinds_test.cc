@@ -1,0 +1,205 @@
+// The particle-system job kinds through the service (SCIENCE.md c1):
+// particle_flow with each potential and interaction, its energy record and
+// frames, divergence reported as a failed job, bad input refused naming the
+// field.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "tests/server/test_server.h"
+
+namespace advect::testing {
+namespace {
+
+class ParticleKindsTest : public ServerTest {
+ protected:
+  void SetUp() override { StartServer(); }
+};
+
+v1::JobSpec FlowSpec(int n = 40) {
+  v1::JobSpec spec;
+  v1::ParticleFlowSpec* s = spec.mutable_particle_flow();
+  *s->mutable_x() = RandomPoints(n, 2, 3);
+  for (double& v : *s->mutable_x()->mutable_values()) v = 4.0 * v - 2.0;
+  s->set_potential(v1::PARTICLE_POTENTIAL_DOUBLE_WELL);
+  s->set_interaction(v1::PARTICLE_INTERACTION_GAUSSIAN);
+  s->set_interaction_strength(0.05);
+  s->set_kernel_width(0.5);
+  s->set_steps(500);
+  s->set_step_size(0.02);
+  return spec;
+}
+
+void SetMatrix(v1::Matrix* m, int rows, int cols, const std::vector<double>& values) {
+  m->set_rows(rows);
+  m->set_cols(cols);
+  for (double v : values) m->add_values(v);
+}
+
+TEST_F(ParticleKindsTest, DoubleWellFlowLowersTheEnergyAndStreamsFrames) {
+  v1::JobSpec spec = FlowSpec();
+  spec.set_frame_every(125);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  int progress = 0;
+  v1::ParticleFlowResult result;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) {
+      EXPECT_EQ(e.frame().positions().rows(), 40);
+      EXPECT_DOUBLE_EQ(e.frame().time(), 0.02 * static_cast<double>(e.frame().step()));
+      ++frames;
+    }
+    if (e.has_progress()) ++progress;
+    if (e.has_result()) result = e.result().particle_flow();
+  }
+  EXPECT_EQ(frames, 5);  // steps 0, 125, ..., 500
+  EXPECT_GT(progress, 0);
+  ASSERT_EQ(result.positions().rows(), 40);
+  ASSERT_EQ(result.energy_size(), 501);
+  EXPECT_EQ(result.energy_steps(500), 500);
+  EXPECT_DOUBLE_EQ(result.initial_energy(), result.energy(0));
+  EXPECT_DOUBLE_EQ(result.final_energy(), result.energy(500));
+  for (int k = 1; k < result.energy_size(); ++k) {
+    ASSERT_LE(result.energy(k), result.energy(k - 1) + 1e-14) << "step " << k;
+  }
+  EXPECT_LT(result.final_energy(), result.initial_energy());
+  EXPECT_EQ(result.field_evaluations(), 501);
+  // At t = 10 every particle sits in a well, x = (+-1, 0), up to the weak
+  // repulsion (force <= 0.05 / 0.5, against the wells' stiffness 2 and 1).
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_NEAR(std::abs(result.positions().values(2 * i)), 1.0, 0.1) << "particle " << i;
+    EXPECT_NEAR(result.positions().values(2 * i + 1), 0.0, 0.15) << "particle " << i;
+  }
+}
+
+TEST_F(ParticleKindsTest, QuadraticPotentialWithNoiseIsSeededAndReachesItsCenter) {
+  v1::JobSpec spec;
+  v1::ParticleFlowSpec* s = spec.mutable_particle_flow();
+  *s->mutable_x() = RandomPoints(2000, 2, 5);
+  s->set_potential(v1::PARTICLE_POTENTIAL_QUADRATIC);
+  s->add_center(3.0);
+  s->add_center(-1.0);
+  SetMatrix(s->mutable_hessian(), 2, 2, {2.0, 0.0, 0.0, 0.5});
+  s->set_noise(0.5);
+  s->set_steps(1000);
+  s->set_step_size(0.01);
+  s->set_seed(9);
+  const v1::ParticleFlowResult a = RunOk(spec).particle_flow();
+  const v1::ParticleFlowResult b = RunOk(spec).particle_flow();
+  ASSERT_EQ(a.positions().values_size(), 4000);
+  EXPECT_TRUE(std::equal(a.positions().values().begin(), a.positions().values().end(),
+                         b.positions().values().begin()));
+  double mean[2] = {0.0, 0.0};
+  double var0 = 0.0;
+  for (int i = 0; i < 2000; ++i) {
+    mean[0] += a.positions().values(2 * i) / 2000.0;
+    mean[1] += a.positions().values(2 * i + 1) / 2000.0;
+  }
+  for (int i = 0; i < 2000; ++i) {
+    const double d = a.positions().values(2 * i) - mean[0];
+    var0 += d * d / 2000.0;
+  }
+  // At t = 10 the law is N(c, 0.25 H^-1) up to e^{-2 * 0.5 * 10} and O(h).
+  EXPECT_NEAR(mean[0], 3.0, 0.05);
+  EXPECT_NEAR(mean[1], -1.0, 0.1);
+  EXPECT_NEAR(var0, 0.125, 0.015);
+}
+
+TEST_F(ParticleKindsTest, MixturePotentialAndAttractionRepulsionRun) {
+  v1::JobSpec spec = FlowSpec(30);
+  v1::ParticleFlowSpec* s = spec.mutable_particle_flow();
+  s->set_potential(v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE);
+  s->set_interaction(v1::PARTICLE_INTERACTION_ATTRACTION_REPULSION);
+  s->clear_interaction_strength();
+  s->clear_kernel_width();
+  s->set_attraction_power(2.0);
+  s->set_repulsion_power(1.0);
+  s->add_gmm_weights(0.5);
+  s->add_gmm_weights(0.5);
+  SetMatrix(s->mutable_gmm_means(), 2, 2, {-1.0, 0.0, 1.0, 0.0});
+  SetMatrix(s->add_gmm_covs(), 2, 2, {0.3, 0.0, 0.0, 0.3});
+  SetMatrix(s->add_gmm_covs(), 2, 2, {0.3, 0.0, 0.0, 0.3});
+  const v1::ParticleFlowResult r = RunOk(spec).particle_flow();
+  EXPECT_LT(r.final_energy(), r.initial_energy());
+  EXPECT_EQ(r.positions().rows(), 30);
+}
+
+TEST_F(ParticleKindsTest, DivergingStepFailsNamingStepSize) {
+  v1::JobSpec spec = FlowSpec();
+  spec.mutable_particle_flow()->set_step_size(50.0);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_FALSE(events.empty());
+  const v1::StateChange& end = events.back().state_change();
+  EXPECT_EQ(end.state(), v1::JOB_STATE_FAILED);
+  EXPECT_EQ(end.error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_NE(end.error().message().find("spec.particle_flow.step_size"), std::string::npos)
+      << end.error().message();
+}
+
+TEST_F(ParticleKindsTest, BadInputIsRefusedNamingTheField) {
+  v1::JobSpec spec = FlowSpec();
+  spec.mutable_particle_flow()->clear_x();
+  ExpectInvalid(spec, "spec.particle_flow.x: the initial particles are required");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->mutable_x()->set_rows(41);
+  ExpectInvalid(spec, "spec.particle_flow.x:");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->mutable_x()->set_values(3, NAN);
+  ExpectInvalid(spec, "spec.particle_flow.x: must be finite");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_kernel_width(-1.0);
+  ExpectInvalid(spec, "spec.particle_flow.kernel_width");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_attraction_power(3.0);
+  ExpectInvalid(spec, "spec.particle_flow.attraction_power, repulsion_power: only for");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->add_center(1.0);
+  ExpectInvalid(spec, "spec.particle_flow.center, hessian: only for");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_potential(v1::PARTICLE_POTENTIAL_QUADRATIC);
+  spec.mutable_particle_flow()->add_center(1.0);
+  ExpectInvalid(spec, "spec.particle_flow.center: has 1 values");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_potential(v1::PARTICLE_POTENTIAL_QUADRATIC);
+  SetMatrix(spec.mutable_particle_flow()->mutable_hessian(), 2, 2, {1.0, 2.0, 0.0, 1.0});
+  ExpectInvalid(spec, "spec.particle_flow.hessian: must be symmetric");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_potential(v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE);
+  ExpectInvalid(spec, "spec.particle_flow.gmm_");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_steps(-3);
+  ExpectInvalid(spec, "spec.particle_flow.steps");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_noise(-1.0);
+  ExpectInvalid(spec, "spec.particle_flow.noise");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_step_size(INFINITY);
+  ExpectInvalid(spec, "spec.particle_flow.step_size");
+  spec = FlowSpec();
+  spec.mutable_particle_flow()->set_interaction(static_cast<v1::ParticleInteraction>(42));
+  ExpectInvalid(spec, "spec.particle_flow.interaction: unknown value 42");
+}
+
+TEST_F(ParticleKindsTest, InteractingParticlesAreCappedByTheirOwnLimit) {
+  server::ServerOptions options = TestOptions();
+  options.limits.max_interacting_particles = 30;
+  server_->Shutdown(milliseconds(0));
+  StartServer(options);
+  ExpectInvalid(FlowSpec(40),
+                "spec.particle_flow.x: 40 particles exceed the server limit of 30 "
+                "(advectd --max-interacting-particles)");
+  v1::JobSpec independent = FlowSpec(40);
+  independent.mutable_particle_flow()->set_interaction(v1::PARTICLE_INTERACTION_NONE);
+  independent.mutable_particle_flow()->clear_interaction_strength();
+  independent.mutable_particle_flow()->clear_kernel_width();
+  EXPECT_EQ(RunOk(independent).particle_flow().positions().rows(), 40);
+}
+
+}  // namespace
+}  // namespace advect::testing
