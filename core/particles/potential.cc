@@ -72,6 +72,22 @@ absl::StatusOr<Potential> Potential::NegativeLogMixture(const GaussianMixture& m
   return p;
 }
 
+absl::StatusOr<Potential> Potential::KernelTarget(MatrixXd target, double width) {
+  if (target.rows() < 1 || target.cols() < 1 || !target.allFinite()) {
+    return absl::InvalidArgumentError("target: needs at least 1 finite point");
+  }
+  if (!(std::isfinite(width) && width > 0.0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kernel_width: must be finite and > 0, got ", width));
+  }
+  Potential p;
+  p.kind_ = Kind::kKernelTarget;
+  p.d_ = target.cols();
+  p.means_ = std::move(target);
+  p.width_ = width;
+  return p;
+}
+
 void Potential::Accumulate(const MatrixXd& x, MatrixXd& grad, double* mean_value) const {
   const Index n = x.rows();
   double sum = 0.0;
@@ -112,6 +128,24 @@ void Potential::Accumulate(const MatrixXd& x, MatrixXd& grad, double* mean_value
         const double total = r.sum();
         grad.row(i) += (pulled * r).transpose() / total;  // sum_j r_j P_j (x - c_j)
         sum -= top + std::log(total);
+      }
+      break;
+    }
+    case Kind::kKernelTarget: {
+      // grad V = (1/m) sum_l k(x, y_l) (x - y_l) / w^2.
+      const Index m = means_.rows();
+      const double inv_w2 = 1.0 / (width_ * width_);
+      for (Index i = 0; i < n; ++i) {
+        Eigen::RowVectorXd g = Eigen::RowVectorXd::Zero(d_);
+        double total = 0.0;
+        for (Index l = 0; l < m; ++l) {
+          const Eigen::RowVectorXd diff = x.row(i) - means_.row(l);
+          const double k = std::exp(-0.5 * diff.squaredNorm() * inv_w2);
+          total += k;
+          g += k * diff;
+        }
+        grad.row(i) += g * (inv_w2 / static_cast<double>(m));
+        sum -= total / static_cast<double>(m);
       }
       break;
     }

@@ -13,7 +13,7 @@ namespace advect {
 
 class Potential {
  public:
-  enum class Kind { kNone, kQuadratic, kDoubleWell, kGaussianMixture };
+  enum class Kind { kNone, kQuadratic, kDoubleWell, kGaussianMixture, kKernelTarget };
 
   // V = 0.
   static Potential None(Eigen::Index d);
@@ -28,6 +28,14 @@ class Potential {
   // mixture (its gradient is minus the score; with noise 1 the flow samples
   // the mixture). Errors name gmm_covs (not positive definite).
   static absl::StatusOr<Potential> NegativeLogMixture(const GaussianMixture& mixture);
+
+  // V(x) = -(1/m) sum_l k(x, y_l) with the Gaussian kernel
+  // k(x, y) = exp(-|x - y|^2 / (2 width^2)) and target points y (m x d): with
+  // the interaction W = k (Interaction::Gaussian(1, width)) the gradient flow
+  // is the MMD flow toward the y (Arbel et al. 2019), whose energy is
+  // MMD^2(alpha, beta) / 2 - (1 / 2m^2) sum_{l,k} k(y_l, y_k). Errors name
+  // `target` and `kernel_width`.
+  static absl::StatusOr<Potential> KernelTarget(Eigen::MatrixXd target, double width);
 
   Kind kind() const { return kind_; }
   Eigen::Index dimension() const { return d_; }
@@ -44,7 +52,8 @@ class Potential {
   // Mixture: log w_j - log det(2 pi S_j) / 2, the precisions and the means.
   Eigen::VectorXd log_normalizers_;
   std::vector<Eigen::MatrixXd> precisions_;
-  Eigen::MatrixXd means_;  // K x d
+  Eigen::MatrixXd means_;  // K x d; the target points y (m x d) for kKernelTarget
+  double width_ = 1.0;
 };
 
 }  // namespace advect
