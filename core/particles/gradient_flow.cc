@@ -12,7 +12,7 @@ ParticleField GradientFlowField(GradientFlowModel model) {
                                     Eigen::MatrixXd& velocity, double* energy) {
     velocity.setZero(x.rows(), x.cols());  // grad F first, then negated
     if (energy != nullptr) *energy = 0.0;
-    model.potential.Accumulate(x, velocity, energy);
+    if (!model.potential.Accumulate(x, observer, velocity, energy)) return false;
     if (!model.interaction.Accumulate(x, observer, model.num_threads, velocity, energy)) {
       return false;
     }

@@ -88,12 +88,13 @@ absl::StatusOr<Potential> Potential::KernelTarget(MatrixXd target, double width)
   return p;
 }
 
-void Potential::Accumulate(const MatrixXd& x, MatrixXd& grad, double* mean_value) const {
+bool Potential::Accumulate(const MatrixXd& x, const Observer& observer, MatrixXd& grad,
+                           double* mean_value) const {
   const Index n = x.rows();
   double sum = 0.0;
   switch (kind_) {
     case Kind::kNone:
-      return;
+      return true;
     case Kind::kQuadratic: {
       const MatrixXd diff = x.rowwise() - center_.transpose();
       const MatrixXd pulled = diff * hessian_;  // H symmetric
@@ -118,6 +119,7 @@ void Potential::Accumulate(const MatrixXd& x, MatrixXd& grad, double* mean_value
       VectorXd log_terms(k);
       MatrixXd pulled(d_, k);  // column j = P_j (x - c_j)
       for (Index i = 0; i < n; ++i) {
+        if (observer.StopRequested()) return false;
         for (Index j = 0; j < k; ++j) {
           const VectorXd diff = x.row(i).transpose() - means_.row(j).transpose();
           pulled.col(j) = precisions_[static_cast<size_t>(j)] * diff;
@@ -136,6 +138,7 @@ void Potential::Accumulate(const MatrixXd& x, MatrixXd& grad, double* mean_value
       const Index m = means_.rows();
       const double inv_w2 = 1.0 / (width_ * width_);
       for (Index i = 0; i < n; ++i) {
+        if (observer.StopRequested()) return false;
         Eigen::RowVectorXd g = Eigen::RowVectorXd::Zero(d_);
         double total = 0.0;
         for (Index l = 0; l < m; ++l) {
@@ -151,6 +154,7 @@ void Potential::Accumulate(const MatrixXd& x, MatrixXd& grad, double* mean_value
     }
   }
   if (mean_value != nullptr && n > 0) *mean_value += sum / static_cast<double>(n);
+  return true;
 }
 
 }  // namespace advect

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/diffusion/mixture_velocity.h"
+#include "core/observer.h"
 
 namespace advect {
 
@@ -41,8 +42,11 @@ class Potential {
   Eigen::Index dimension() const { return d_; }
 
   // grad += grad V at every row of x; when `mean_value` is not null, adds the
-  // mean of V over the rows to it.
-  void Accumulate(const Eigen::MatrixXd& x, Eigen::MatrixXd& grad, double* mean_value) const;
+  // mean of V over the rows to it. Returns false, grad unspecified, when the
+  // observer asked to stop (polled every row for the mixture and the kernel
+  // target, whose rows cost K d^2 and m d).
+  bool Accumulate(const Eigen::MatrixXd& x, const Observer& observer, Eigen::MatrixXd& grad,
+                  double* mean_value) const;
 
  private:
   Kind kind_ = Kind::kNone;

@@ -163,7 +163,7 @@ TEST(GradientFlowTest, MixturePotentialGradientIsMinusTheExactScore) {
   absl::StatusOr<Potential> potential = Potential::NegativeLogMixture(TwoBumps());
   ASSERT_TRUE(potential.ok());
   MatrixXd grad = MatrixXd::Zero(x.rows(), 2);
-  potential->Accumulate(x, grad, nullptr);
+  ASSERT_TRUE(potential->Accumulate(x, NullObserver(), grad, nullptr));
   absl::StatusOr<MixtureVelocity> mixture =
       MixtureVelocity::Create(TwoBumps(), 1.0, ScheduleKind::kLinear);
   ASSERT_TRUE(mixture.ok());
@@ -171,6 +171,21 @@ TEST(GradientFlowTest, MixturePotentialGradientIsMinusTheExactScore) {
   ASSERT_TRUE(mixture->Score(0.0, x, NullObserver(), score));
   EXPECT_LT((grad + score).cwiseAbs().maxCoeff(),
             1e-10 * std::max(1.0, score.cwiseAbs().maxCoeff()));
+}
+
+class AlwaysStop : public Observer {
+ public:
+  bool StopRequested() const override { return true; }
+};
+
+// The costly potentials poll the observer row by row.
+TEST(GradientFlowTest, MixtureAndKernelPotentialsStopWhenAsked) {
+  const MatrixXd x = testing::NormalPoints(10, 2, 1);
+  MatrixXd grad = MatrixXd::Zero(10, 2);
+  AlwaysStop stop;
+  EXPECT_FALSE(Potential::NegativeLogMixture(TwoBumps())->Accumulate(x, stop, grad, nullptr));
+  EXPECT_FALSE(Potential::KernelTarget(x, 1.0)->Accumulate(x, stop, grad, nullptr));
+  EXPECT_TRUE(Potential::DoubleWell(2).Accumulate(x, stop, grad, nullptr));  // O(n d): no poll
 }
 
 TEST(GradientFlowTest, EnergyDecreasesWithoutNoise) {
