@@ -44,6 +44,14 @@ absl::StatusOr<GaussianMixture> MixtureFromProto(
   return mixture;
 }
 
+absl::StatusOr<MixtureVelocity> MixtureScoreFromProto(
+    const google::protobuf::RepeatedField<double>& weights, const v1::Matrix& means,
+    const google::protobuf::RepeatedPtrField<v1::Matrix>& covs, const Limits& limits) {
+  absl::StatusOr<GaussianMixture> mixture = MixtureFromProto(weights, means, covs, limits);
+  if (!mixture.ok()) return mixture.status();
+  return MixtureVelocity::Create(*std::move(mixture), 1.0, ScheduleKind::kLinear);
+}
+
 absl::StatusOr<Eigen::MatrixXd> StartingPoints(const v1::Matrix& given, const char* given_field,
                                                int64_t count, const char* count_field,
                                                Eigen::Index d, double scale, uint64_t seed,

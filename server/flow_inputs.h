@@ -27,6 +27,14 @@ absl::StatusOr<GaussianMixture> MixtureFromProto(
     const google::protobuf::RepeatedField<double>& weights, const v1::Matrix& means,
     const google::protobuf::RepeatedPtrField<v1::Matrix>& covs, const Limits& limits);
 
+// The mixture of gmm_* as a target with a known score: MixtureFromProto, then
+// checked by MixtureVelocity::Create (shapes, weights, positive definite
+// covariances). Its Score(0, ...) is grad log p; the schedule and sigma do not
+// matter there.
+absl::StatusOr<MixtureVelocity> MixtureScoreFromProto(
+    const google::protobuf::RepeatedField<double>& weights, const v1::Matrix& means,
+    const google::protobuf::RepeatedPtrField<v1::Matrix>& covs, const Limits& limits);
+
 // The given points (`given_field`: finite, d columns, at most max_points
 // rows), or `count` rows of `scale` N(0, I) from NormalStream(seed), row by
 // row (the first rows do not depend on count). `count_field` names the count.

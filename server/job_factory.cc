@@ -15,7 +15,9 @@
 #include "server/unbalanced_ot_task.h"
 #include "server/ot_1d_task.h"
 #include "server/ot_interpolation_task.h"
+#include "server/mmd_flow_task.h"
 #include "server/particle_flow_task.h"
+#include "server/svgd_task.h"
 
 namespace advect::server {
 
@@ -53,13 +55,17 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       return PrepareLangevinSample(spec.langevin_sample(), limits_, "spec.langevin_sample.");
     case v1::JobSpec::kParticleFlow:
       return PrepareParticleFlow(spec.particle_flow(), limits_, "spec.particle_flow.");
+    case v1::JobSpec::kMmdFlow:
+      return PrepareMmdFlow(spec.mmd_flow(), limits_, "spec.mmd_flow.");
+    case v1::JobSpec::kSvgd:
+      return PrepareSvgd(spec.svgd(), limits_, "spec.svgd.");
     case v1::JobSpec::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
       "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
-      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train, particle_flow");
+      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train, particle_flow, mmd_flow, svgd");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

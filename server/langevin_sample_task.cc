@@ -23,12 +23,8 @@ constexpr int32_t kDefaultSamples = 1000;
 
 absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::LangevinSampleSpec& spec,
                                               const Limits& limits) {
-  absl::StatusOr<GaussianMixture> mixture =
-      MixtureFromProto(spec.gmm_weights(), spec.gmm_means(), spec.gmm_covs(), limits);
-  if (!mixture.ok()) return mixture.status();
-  // The schedule and sigma do not matter for the score at t = 0.
   absl::StatusOr<MixtureVelocity> target =
-      MixtureVelocity::Create(*std::move(mixture), 1.0, ScheduleKind::kLinear);
+      MixtureScoreFromProto(spec.gmm_weights(), spec.gmm_means(), spec.gmm_covs(), limits);
   if (!target.ok()) return target.status();
   target->set_num_threads(limits.threads_per_job);
   const double step_size = spec.step_size() == 0.0 ? kDefaultStepSize : spec.step_size();

@@ -11,41 +11,10 @@
 #include "server/field_checks.h"
 #include "server/flow_inputs.h"
 #include "server/matrix_convert.h"
+#include "server/particle_inputs.h"
 
 namespace advect::server {
 namespace {
-
-constexpr double kDefaultStepSize = 0.01;
-constexpr int32_t kDefaultSteps = 1000;
-
-absl::StatusOr<Eigen::MatrixXd> Particles(const v1::ParticleFlowSpec& spec, bool interacting,
-                                          const Limits& limits) {
-  if (IsUnset(spec.x())) return absl::InvalidArgumentError("x: the initial particles are required");
-  const int64_t limit = interacting ? std::min(limits.max_points, limits.max_interacting_particles)
-                                    : limits.max_points;
-  if (absl::Status s = CheckCount("x", spec.x().rows(), limit, "particles",
-                                  interacting && limit == limits.max_interacting_particles
-                                      ? "--max-interacting-particles"
-                                      : "--max-points");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckCount("x", spec.x().cols(), limits.max_dimension, "dimensions", "--max-dimension");
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<Eigen::MatrixXd> x = FromProto(spec.x(), "x");
-  if (!x.ok()) return x.status();
-  if (x->rows() < 1 || x->cols() < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "x: needs at least 1 particle in dimension >= 1, got ", x->rows(), " x ", x->cols()));
-  }
-  if (!x->allFinite() || x->cwiseAbs().maxCoeff() > 1e100) {
-    return absl::InvalidArgumentError("x: must be finite, with |coordinates| <= 1e100");
-  }
-  return x;
-}
 
 absl::StatusOr<Potential> PotentialFromSpec(const v1::ParticleFlowSpec& spec, Eigen::Index d,
                                             const Limits& limits) {
@@ -146,41 +115,24 @@ absl::StatusOr<std::unique_ptr<Task>> Prepare(const v1::ParticleFlowSpec& spec,
   absl::StatusOr<Interaction> interaction = InteractionFromSpec(spec);
   if (!interaction.ok()) return interaction.status();
   absl::StatusOr<Eigen::MatrixXd> x =
-      Particles(spec, interaction->kind() != Interaction::Kind::kNone, limits);
+      ParticlesFromProto(spec.x(), "x", interaction->kind() != Interaction::Kind::kNone, limits);
   if (!x.ok()) return x.status();
   absl::StatusOr<Potential> potential = PotentialFromSpec(spec, x->cols(), limits);
   if (!potential.ok()) return potential.status();
-  ParticleStepping stepping;
-  stepping.step_size = spec.step_size() == 0.0 ? kDefaultStepSize : spec.step_size();
-  stepping.steps = spec.steps() == 0 ? kDefaultSteps : spec.steps();
-  stepping.noise = spec.noise();
-  stepping.seed = spec.seed();
-  if (!(std::isfinite(stepping.step_size) && stepping.step_size > 0.0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "step_size: must be finite and > 0 (0 = ", kDefaultStepSize, "), got ", spec.step_size()));
-  }
-  if (stepping.steps < 1 || stepping.steps > kMaxParticleSteps) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("steps: must be in [1, ", kMaxParticleSteps, "], got ", spec.steps()));
-  }
-  if (!(std::isfinite(stepping.noise) && stepping.noise >= 0.0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("noise: must be finite and >= 0, got ", spec.noise()));
-  }
+  absl::StatusOr<ParticleStepping> stepping =
+      SteppingFromSpec(spec.step_size(), spec.steps(), spec.noise(), spec.seed());
+  if (!stepping.ok()) return stepping.status();
   GradientFlowModel model{*std::move(potential), *std::move(interaction), limits.threads_per_job};
-  auto run = [model = std::move(model), x = *std::move(x), stepping,
+  auto run = [model = std::move(model), x = *std::move(x), stepping = *stepping,
               prefix = std::string(prefix)](Observer& observer) -> absl::StatusOr<v1::JobResult> {
     absl::StatusOr<ParticleRun> out = RunGradientFlow(model, x, stepping, observer);
     if (!out.ok()) return WithFieldPrefix(prefix, out.status());
     v1::JobResult result;
     v1::ParticleFlowResult* r = result.mutable_particle_flow();
-    ToProto(out->positions, r->mutable_positions());
+    FillRunRecord(*out, r);
     r->set_initial_energy(out->energy.front());
     r->set_final_energy(out->energy.back());
-    r->mutable_energy_steps()->Add(out->energy_steps.begin(), out->energy_steps.end());
     r->mutable_energy()->Add(out->energy.begin(), out->energy.end());
-    r->mutable_mean_squared_velocity()->Add(out->speed.begin(), out->speed.end());
-    r->set_field_evaluations(out->evaluations);
     return result;
   };
   return std::unique_ptr<Task>(

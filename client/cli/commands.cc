@@ -341,6 +341,35 @@ const std::vector<CommandDef>& Commands() {
                           "write positions.npy (n x d), energy.npy,\n"
                           "mean_squared_velocity.npy and, with --frame-every,\n"
                           "trajectory.npy (frames x n x d) in DIR, created if missing")})},
+      {"particles",
+       "mmd",
+       "the MMD flow of particles toward target samples (Gaussian kernel)",
+       {"particles mmd --x X --target Y [--kernel-width W] [FLAGS]"},
+       "Runs the Wasserstein gradient flow of MMD^2(particles, target) / 2 with the\n"
+       "kernel exp(-|x-y|^2 / 2w^2) (Arbel et al. 2019; SCIENCE.md c2): particles\n"
+       "repel each other and are drawn to the target. Prints initial_mmd_squared and\n"
+       "final_mmd_squared; it decreases along the flow. With a narrow kernel some\n"
+       "particles may stall far from the target: widen --kernel-width.",
+       "",
+       Flags({ParticlesMmdFlagDefs(),
+              RunFlagDefs(true,
+                          "write positions.npy, mmd_squared.npy,\n"
+                          "mean_squared_velocity.npy and, with --frame-every,\n"
+                          "trajectory.npy (frames x n x d) in DIR")})},
+      {"particles",
+       "svgd",
+       "Stein variational gradient descent toward a Gaussian mixture",
+       {"particles svgd --gmm-weights W --gmm-means M --gmm-covs C [FLAGS]"},
+       "Moves deterministic particles by phi(x) = mean_j [k(x_j, x) grad log p(x_j)\n"
+       "+ grad_{x_j} k(x_j, x)] (Liu & Wang 2016; SCIENCE.md c2) so that they spread\n"
+       "over p. Prints initial_ksd_squared and final_ksd_squared, the squared kernel\n"
+       "Stein discrepancy (0 when the particles follow p).",
+       "",
+       Flags({ParticlesSvgdFlagDefs(),
+              RunFlagDefs(true,
+                          "write positions.npy, ksd_squared.npy,\n"
+                          "mean_squared_velocity.npy and, with --frame-every,\n"
+                          "trajectory.npy (frames x n x d) in DIR")})},
       {"jobs",
        "list",
        "list the server's jobs, newest first",

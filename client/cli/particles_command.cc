@@ -18,14 +18,33 @@
 namespace advect::cli {
 namespace {
 
-absl::Status SetDouble(const ParsedFlags& flags, const char* name, bool positive,
-                       v1::ParticleFlowSpec* s, void (v1::ParticleFlowSpec::*set)(double)) {
+template <typename Spec>
+absl::Status SetDouble(const ParsedFlags& flags, const char* name, bool positive, Spec* s,
+                       void (Spec::*set)(double)) {
   std::optional<double> value;
   if (absl::Status st = OptionalDouble(flags, name, &value); !st.ok()) return st;
   if (!value) return absl::OkStatus();
   if (positive && !(*value > 0.0)) return UsageError(absl::StrCat("--", name, ": must be > 0"));
   (s->*set)(*value);
   return absl::OkStatus();
+}
+
+// --steps and --seed into the spec (--step-size and the other doubles go
+// through SetDouble).
+template <typename Spec>
+absl::Status LoadSteps(const ParsedFlags& flags, Spec* s) {
+  int32_t steps = 0;
+  if (absl::Status st = OptionalInt32(flags, "steps", 1, &steps); !st.ok()) return st;
+  s->set_steps(steps);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Seed(const ParsedFlags& flags) {
+  auto text = flags.Get("seed");
+  if (!text) return 0;
+  absl::StatusOr<int64_t> value = ParseInt("seed", *text, 0, std::numeric_limits<int64_t>::max());
+  if (!value.ok()) return value.status();
+  return static_cast<uint64_t>(*value);
 }
 
 absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
@@ -118,7 +137,85 @@ absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
   return out;
 }
 
+absl::StatusOr<CommandSpec> BuildParticlesMmd(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::MmdFlowSpec* s = out.spec.mutable_mmd_flow();
+  for (const char* name : {"x", "target"}) {
+    if (!flags.Has(name)) return UsageError(absl::StrCat("missing required flag --", name));
+  }
+  for (auto [name, set] : {std::pair{"kernel-width", &v1::MmdFlowSpec::set_kernel_width},
+                           std::pair{"step-size", &v1::MmdFlowSpec::set_step_size}}) {
+    if (absl::Status st = SetDouble(flags, name, true, s, set); !st.ok()) return st;
+  }
+  if (absl::Status st = LoadSteps(flags, s); !st.ok()) return st;
+  absl::StatusOr<Array> x = LoadPoints("x", *flags.Get("x"));
+  if (!x.ok()) return x.status();
+  absl::StatusOr<Array> target = LoadPoints("target", *flags.Get("target"));
+  if (!target.ok()) return target.status();
+  *s->mutable_x() = client::ToMatrix(*x);
+  *s->mutable_target() = client::ToMatrix(*target);
+  return out;
+}
+
+absl::StatusOr<CommandSpec> BuildParticlesSvgd(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::SvgdSpec* s = out.spec.mutable_svgd();
+  if (flags.Has("x") && flags.Has("num-particles")) {
+    return UsageError("give --x or --num-particles, not both");
+  }
+  for (auto [name, set] : {std::pair{"kernel-width", &v1::SvgdSpec::set_kernel_width},
+                           std::pair{"step-size", &v1::SvgdSpec::set_step_size}}) {
+    if (absl::Status st = SetDouble(flags, name, true, s, set); !st.ok()) return st;
+  }
+  if (absl::Status st = LoadSteps(flags, s); !st.ok()) return st;
+  int32_t count = 0;
+  if (absl::Status st = OptionalInt32(flags, "num-particles", 1, &count); !st.ok()) return st;
+  s->set_num_particles(count);
+  absl::StatusOr<uint64_t> seed = Seed(flags);
+  if (!seed.ok()) return seed.status();
+  s->set_seed(*seed);
+  if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
+  if (auto path = flags.Get("x")) {
+    absl::StatusOr<Array> x = LoadPoints("x", *path);
+    if (!x.ok()) return x.status();
+    *s->mutable_x() = client::ToMatrix(*x);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<FlagDef> ParticlesMmdFlagDefs() {
+  return {
+      {"x", "X", "the initial particles, n x d (required)"},
+      {"target", "Y", "the target samples, m x d (required)"},
+      {"kernel-width", "W",
+       "width w of k = exp(-|x-y|^2 / 2w^2) (default: the median\ndistance between target "
+       "points)"},
+      {"step-size", "H", "Euler step h > 0 (default 0.01; steps of order w^2 are usual)"},
+      {"steps", "N", "steps (default 1000)"},
+  };
+}
+
+std::vector<FlagDef> ParticlesSvgdFlagDefs() {
+  std::vector<FlagDef> defs = MixtureFlagDefs();
+  const std::vector<FlagDef> rest = {
+      {"x", "X", "the initial particles, n x d (default: N(0, I) draws)"},
+      {"num-particles", "N", "particles drawn from N(0, I) (default 100)"},
+      {"seed", "S", "seed of those draws (default 0)"},
+      {"kernel-width", "W", "width w of the kernel (default: the median heuristic,\nevery step)"},
+      {"step-size", "H", "step h > 0 (default 0.01)"},
+      {"steps", "N", "steps (default 1000)"},
+  };
+  defs.insert(defs.end(), rest.begin(), rest.end());
+  return defs;
+}
 
 std::vector<FlagDef> ParticlesFlowFlagDefs() {
   std::vector<FlagDef> defs = {
@@ -146,9 +243,11 @@ std::vector<FlagDef> ParticlesFlowFlagDefs() {
   return defs;
 }
 
-absl::Status RunParticlesCommand(const Context& context, absl::string_view /*name*/,
+absl::Status RunParticlesCommand(const Context& context, absl::string_view name,
                                  const ParsedFlags& flags) {
-  absl::StatusOr<CommandSpec> command = BuildParticlesFlow(flags);
+  absl::StatusOr<CommandSpec> command = name == "mmd"    ? BuildParticlesMmd(flags)
+                                        : name == "svgd" ? BuildParticlesSvgd(flags)
+                                                         : BuildParticlesFlow(flags);
   if (!command.ok()) return command.status();
   return RunJob(context, std::move(command->spec), command->run, ProgressScale{});
 }

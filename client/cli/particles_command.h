@@ -1,5 +1,7 @@
-// `advect particles flow`: the Wasserstein gradient flow of particles
-// (SCIENCE.md c1) with a potential, a pair interaction and Langevin noise.
+// `advect particles flow|mmd|svgd`: the Wasserstein gradient flow of
+// particles (SCIENCE.md c1) with a potential, a pair interaction and Langevin
+// noise; the MMD flow toward target samples and SVGD toward a Gaussian
+// mixture (c2).
 #ifndef ADVECT_CLIENT_CLI_PARTICLES_COMMAND_H_
 #define ADVECT_CLIENT_CLI_PARTICLES_COMMAND_H_
 
@@ -12,12 +14,15 @@
 
 namespace advect::cli {
 
-// The flags of `particles flow` (without the run flags).
+// The flags of `particles flow`, `particles mmd` and `particles svgd`
+// (without the run flags).
 std::vector<FlagDef> ParticlesFlowFlagDefs();
+std::vector<FlagDef> ParticlesMmdFlagDefs();
+std::vector<FlagDef> ParticlesSvgdFlagDefs();
 
 // Builds the spec from the flags and files, then runs the job as the other
-// commands do (--out writes positions.npy, energy.npy,
-// mean_squared_velocity.npy and, with --frame-every, trajectory.npy).
+// commands do (--out writes positions.npy, the recorded series and, with
+// --frame-every, trajectory.npy).
 absl::Status RunParticlesCommand(const Context& context, absl::string_view name,
                                  const ParsedFlags& flags);
 

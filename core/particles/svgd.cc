@@ -22,17 +22,21 @@ using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 
 }  // namespace
 
-double MedianHeuristicWidth(const MatrixXd& x) {
+double MedianPairwiseDistance(const MatrixXd& x) {
   const Index m = std::min(x.rows(), kMedianPoints);
   std::vector<double> distances;
   distances.reserve(static_cast<size_t>(m * (m - 1) / 2));
   for (Index i = 0; i < m; ++i) {
     for (Index j = i + 1; j < m; ++j) distances.push_back((x.row(i) - x.row(j)).norm());
   }
-  if (distances.empty()) return 1.0;
+  if (distances.empty()) return 0.0;
   const auto mid = distances.begin() + static_cast<std::ptrdiff_t>(distances.size() / 2);
   std::nth_element(distances.begin(), mid, distances.end());
-  const double median = *mid;
+  return *mid;
+}
+
+double MedianHeuristicWidth(const MatrixXd& x) {
+  const double median = MedianPairwiseDistance(x);
   if (!(median > 0.0)) return 1.0;
   return median / std::sqrt(2.0 * std::log(static_cast<double>(x.rows()) + 1.0));
 }

@@ -33,7 +33,12 @@ struct SvgdModel {
   int num_threads = 2;
 };
 
-// The median-heuristic width of x (1 when all the particles coincide).
+// The median distance between the first min(n, 1000) rows of x (0 when
+// they coincide or n < 2).
+double MedianPairwiseDistance(const Eigen::MatrixXd& x);
+
+// The median-heuristic width of x, MedianPairwiseDistance / sqrt(2 log(n + 1))
+// (1 when that distance is 0).
 double MedianHeuristicWidth(const Eigen::MatrixXd& x);
 
 // phi and KSD^2 for RunParticles. INVALID_ARGUMENT naming kernel_width for a

@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "particles" "particles flow" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -535,6 +535,42 @@ expect_error particles_bad_q 4 "repulsion_power" "${A[@]}" particles flow --x "$
   --interaction attraction-repulsion --p 1 --q 3
 expect_error particles_diverge 5 "spec.particle_flow.step_size: the field is not finite" "${A[@]}" particles flow --x "$TMP/pf_x.npy" \
   --potential double-well --step-size 50 --steps 100
+
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+rng = np.random.default_rng(5)
+np.save(tmp + "/mmd_y.npy", rng.uniform(0.0, 1.0, (50, 2)) + np.array([2.0, 0.0]))
+np.save(tmp + "/mmd_x.npy", rng.uniform(0.0, 1.0, (60, 2)))
+EOF
+expect particles_mmd 0 "${A[@]}" --json particles mmd --x "$TMP/mmd_x.npy" \
+  --target "$TMP/mmd_y.npy" --kernel-width 2 --step-size 1 --steps 300 --out "$TMP/particles_mmd"
+pycheck particles_mmd '
+r = json.load(open(sys.argv[1] + "/particles_mmd.out"))
+assert r["final_mmd_squared"] < 0.02 * r["initial_mmd_squared"], r["final_mmd_squared"]
+m = np.load(sys.argv[1] + "/particles_mmd/mmd_squared.npy")
+assert m.shape == (301,) and np.all(np.diff(m) <= 1e-12), m[:5]
+p = np.load(sys.argv[1] + "/particles_mmd/positions.npy")
+assert p.shape == (60, 2) and abs(p[:, 0].mean() - 2.5) < 0.2, p.mean(axis=0)
+' "$TMP"
+expect particles_svgd 0 "${A[@]}" --json particles svgd "${G[@]}" --num-particles 120 \
+  --seed 4 --step-size 0.05 --steps 600 --frame-every 200 --out "$TMP/particles_svgd"
+pycheck particles_svgd '
+r = json.load(open(sys.argv[1] + "/particles_svgd.out"))
+assert 0 <= r["final_ksd_squared"] < r["initial_ksd_squared"], r
+p = np.load(sys.argv[1] + "/particles_svgd/positions.npy")
+t = np.load(sys.argv[1] + "/particles_svgd/trajectory.npy")
+assert p.shape == (120, 2) and t.shape == (4, 120, 2) and np.array_equal(t[-1], p)
+# Two equal components at x = -2 and x = 2: particles on both sides.
+left = (p[:, 0] < 0).mean()
+assert 0.2 < left < 0.8, left
+' "$TMP"
+expect_error particles_mmd_no_target 2 "missing required flag --target" \
+  "${A[@]}" particles mmd --x "$TMP/mmd_x.npy"
+expect_error particles_svgd_both 2 "give --x or --num-particles, not both" \
+  "${A[@]}" particles svgd "${G[@]}" --x "$TMP/mmd_x.npy" --num-particles 5
+expect_error particles_svgd_no_gmm 2 "missing --gmm-weights" "${A[@]}" particles svgd
 
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach

@@ -61,7 +61,7 @@ TEST_F(ParticleKindsTest, DoubleWellFlowLowersTheEnergyAndStreamsFrames) {
   EXPECT_GT(progress, 0);
   ASSERT_EQ(result.positions().rows(), 40);
   ASSERT_EQ(result.energy_size(), 501);
-  EXPECT_EQ(result.energy_steps(500), 500);
+  EXPECT_EQ(result.record_steps(500), 500);
   EXPECT_DOUBLE_EQ(result.initial_energy(), result.energy(0));
   EXPECT_DOUBLE_EQ(result.final_energy(), result.energy(500));
   for (int k = 1; k < result.energy_size(); ++k) {
@@ -199,6 +199,131 @@ TEST_F(ParticleKindsTest, InteractingParticlesAreCappedByTheirOwnLimit) {
   independent.mutable_particle_flow()->clear_interaction_strength();
   independent.mutable_particle_flow()->clear_kernel_width();
   EXPECT_EQ(RunOk(independent).particle_flow().positions().rows(), 40);
+}
+
+// --- mmd_flow ---
+
+v1::JobSpec MmdSpec() {
+  v1::JobSpec spec;
+  v1::MmdFlowSpec* s = spec.mutable_mmd_flow();
+  *s->mutable_x() = RandomPoints(60, 2, 11);
+  *s->mutable_target() = RandomPoints(50, 2, 12);
+  for (int i = 0; i < 50; ++i) {
+    s->mutable_target()->set_values(2 * i, s->target().values(2 * i) + 2.0);  // moved by (2, 0)
+  }
+  s->set_kernel_width(2.0);
+  s->set_step_size(1.0);
+  s->set_steps(300);
+  return spec;
+}
+
+TEST_F(ParticleKindsTest, MmdFlowCarriesTheParticlesToTheTarget) {
+  v1::JobSpec spec = MmdSpec();
+  spec.set_frame_every(100);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  double last_progress = -1.0;
+  v1::MmdFlowResult r;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) ++frames;
+    if (e.has_progress()) last_progress = e.progress().objective();
+    if (e.has_result()) r = e.result().mmd_flow();
+  }
+  EXPECT_EQ(frames, 4);
+  ASSERT_EQ(r.mmd_squared_size(), 301);
+  EXPECT_EQ(r.record_steps(300), 300);
+  EXPECT_DOUBLE_EQ(r.kernel_width(), 2.0);
+  EXPECT_DOUBLE_EQ(last_progress, r.final_mmd_squared());  // progress shows MMD^2
+  for (int k = 1; k < r.mmd_squared_size(); ++k) {
+    ASSERT_LE(r.mmd_squared(k), r.mmd_squared(k - 1) + 1e-12) << "step " << k;
+  }
+  EXPECT_LT(r.final_mmd_squared(), 0.02 * r.initial_mmd_squared());
+  double mean0 = 0.0;
+  for (int i = 0; i < 60; ++i) mean0 += r.positions().values(2 * i) / 60.0;
+  EXPECT_NEAR(mean0, 2.5, 0.2);  // the target's mean
+}
+
+TEST_F(ParticleKindsTest, MmdFlowDefaultsAndRefusals) {
+  v1::JobSpec spec = MmdSpec();
+  spec.mutable_mmd_flow()->clear_kernel_width();
+  spec.mutable_mmd_flow()->set_steps(5);
+  const v1::MmdFlowResult r = RunOk(spec).mmd_flow();
+  EXPECT_GT(r.kernel_width(), 0.1);  // the target's median distance
+  EXPECT_LT(r.kernel_width(), 1.5);
+  spec = MmdSpec();
+  spec.mutable_mmd_flow()->clear_target();
+  ExpectInvalid(spec, "spec.mmd_flow.target: the initial particles are required");
+  spec = MmdSpec();
+  *spec.mutable_mmd_flow()->mutable_target() = RandomPoints(5, 3, 1);
+  ExpectInvalid(spec, "spec.mmd_flow.target: has d = 3, the particles x have d = 2");
+  spec = MmdSpec();
+  spec.mutable_mmd_flow()->set_kernel_width(-1.0);
+  ExpectInvalid(spec, "spec.mmd_flow.kernel_width");
+  spec = MmdSpec();
+  spec.mutable_mmd_flow()->clear_kernel_width();
+  *spec.mutable_mmd_flow()->mutable_target() = RandomPoints(1, 2, 1);
+  ExpectInvalid(spec, "spec.mmd_flow.kernel_width: 0 asks for the median distance");
+  spec = MmdSpec();
+  spec.mutable_mmd_flow()->set_steps(2000000);
+  ExpectInvalid(spec, "spec.mmd_flow.steps");
+}
+
+// --- svgd ---
+
+v1::JobSpec SvgdSpec() {
+  v1::JobSpec spec;
+  v1::SvgdSpec* s = spec.mutable_svgd();
+  s->add_gmm_weights(1.0);
+  SetMatrix(s->mutable_gmm_means(), 1, 2, {1.0, -2.0});
+  SetMatrix(s->add_gmm_covs(), 2, 2, {1.0, 0.4, 0.4, 0.5});
+  s->set_num_particles(150);
+  s->set_seed(3);
+  s->set_step_size(0.05);
+  s->set_steps(800);
+  return spec;
+}
+
+TEST_F(ParticleKindsTest, SvgdSpreadsParticlesOverTheTarget) {
+  const v1::SvgdResult r = RunOk(SvgdSpec()).svgd();
+  ASSERT_EQ(r.positions().rows(), 150);
+  double mean[2] = {0.0, 0.0};
+  for (int i = 0; i < 150; ++i) {
+    mean[0] += r.positions().values(2 * i) / 150.0;
+    mean[1] += r.positions().values(2 * i + 1) / 150.0;
+  }
+  EXPECT_NEAR(mean[0], 1.0, 0.05);
+  EXPECT_NEAR(mean[1], -2.0, 0.05);
+  EXPECT_GE(r.final_ksd_squared(), 0.0);
+  EXPECT_LT(r.final_ksd_squared(), 0.05 * r.initial_ksd_squared());
+  EXPECT_EQ(r.field_evaluations(), 801);
+  // The same seed gives the same bits; given particles replace the draws.
+  const v1::SvgdResult again = RunOk(SvgdSpec()).svgd();
+  EXPECT_TRUE(std::equal(r.positions().values().begin(), r.positions().values().end(),
+                         again.positions().values().begin()));
+  v1::JobSpec given = SvgdSpec();
+  *given.mutable_svgd()->mutable_x() = RandomPoints(20, 2, 4);
+  given.mutable_svgd()->set_steps(3);
+  EXPECT_EQ(RunOk(given).svgd().positions().rows(), 20);
+}
+
+TEST_F(ParticleKindsTest, SvgdRefusals) {
+  v1::JobSpec spec = SvgdSpec();
+  spec.mutable_svgd()->clear_gmm_weights();
+  ExpectInvalid(spec, "spec.svgd.gmm_");
+  spec = SvgdSpec();
+  *spec.mutable_svgd()->mutable_x() = RandomPoints(5, 3, 1);
+  ExpectInvalid(spec, "spec.svgd.x: has d = 3, the mixture has d = 2");
+  spec = SvgdSpec();
+  spec.mutable_svgd()->set_kernel_width(-2.0);
+  ExpectInvalid(spec, "spec.svgd.kernel_width");
+  spec = SvgdSpec();
+  spec.mutable_svgd()->set_num_particles(-4);
+  ExpectInvalid(spec, "spec.svgd.num_particles");
+  spec = SvgdSpec();
+  spec.mutable_svgd()->set_step_size(-1.0);
+  ExpectInvalid(spec, "spec.svgd.step_size");
 }
 
 }  // namespace

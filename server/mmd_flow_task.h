@@ -1,0 +1,23 @@
+// The mmd_flow job kind: MmdFlowSpec -> core/particles -> MmdFlowResult.
+#ifndef ADVECT_SERVER_MMD_FLOW_TASK_H_
+#define ADVECT_SERVER_MMD_FLOW_TASK_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "advect/v1/particles.pb.h"
+#include "server/limits.h"
+#include "server/task.h"
+
+namespace advect::server {
+
+// Validates `spec` and returns a runnable task; errors are INVALID_ARGUMENT
+// naming the field after `prefix`.
+absl::StatusOr<std::unique_ptr<Task>> PrepareMmdFlow(const v1::MmdFlowSpec& spec,
+                                                     const Limits& limits,
+                                                     absl::string_view prefix);
+
+}  // namespace advect::server
+
+#endif  // ADVECT_SERVER_MMD_FLOW_TASK_H_

@@ -1,0 +1,22 @@
+// The svgd job kind: SvgdSpec -> core/particles -> SvgdResult.
+#ifndef ADVECT_SERVER_SVGD_TASK_H_
+#define ADVECT_SERVER_SVGD_TASK_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "advect/v1/particles.pb.h"
+#include "server/limits.h"
+#include "server/task.h"
+
+namespace advect::server {
+
+// Validates `spec` and returns a runnable task; errors are INVALID_ARGUMENT
+// naming the field after `prefix`.
+absl::StatusOr<std::unique_ptr<Task>> PrepareSvgd(const v1::SvgdSpec& spec, const Limits& limits,
+                                                  absl::string_view prefix);
+
+}  // namespace advect::server
+
+#endif  // ADVECT_SERVER_SVGD_TASK_H_
