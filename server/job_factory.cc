@@ -18,6 +18,7 @@
 #include "server/mmd_flow_task.h"
 #include "server/particle_flow_task.h"
 #include "server/svgd_task.h"
+#include "server/tokens_evolve_task.h"
 
 namespace advect::server {
 
@@ -59,13 +60,15 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       return PrepareMmdFlow(spec.mmd_flow(), limits_, "spec.mmd_flow.");
     case v1::JobSpec::kSvgd:
       return PrepareSvgd(spec.svgd(), limits_, "spec.svgd.");
+    case v1::JobSpec::kTokensEvolve:
+      return PrepareTokensEvolve(spec.tokens_evolve(), limits_, "spec.tokens_evolve.");
     case v1::JobSpec::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
       "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
-      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train, particle_flow, mmd_flow, svgd");
+      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train, particle_flow, mmd_flow, svgd, tokens_evolve");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

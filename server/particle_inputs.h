@@ -4,8 +4,9 @@
 #ifndef ADVECT_SERVER_PARTICLE_INPUTS_H_
 #define ADVECT_SERVER_PARTICLE_INPUTS_H_
 
-#include <Eigen/Core>
 #include <cstdint>
+
+#include <Eigen/Core>
 
 #include "absl/status/statusor.h"
 #include "advect/v1/array.pb.h"

@@ -3,6 +3,7 @@
 #include "client/cli/common_flags.h"
 #include "client/cli/flow_command.h"
 #include "client/cli/particles_command.h"
+#include "client/cli/tokens_command.h"
 
 namespace advect::cli {
 namespace {
@@ -370,6 +371,22 @@ const std::vector<CommandDef>& Commands() {
                           "write positions.npy, ksd_squared.npy,\n"
                           "mean_squared_velocity.npy and, with --frame-every,\n"
                           "trajectory.npy (frames x n x d) in DIR")})},
+      {"tokens",
+       "evolve",
+       "transformer tokens moved by self-attention layers (depth is time)",
+       {"tokens evolve --tokens X [--q Q --k K --v V] [--beta B]\n"
+        "    [--attention softmax|l2|sinkhorn] [--sinkhorn-iters N] [--sphere] [FLAGS]"},
+       "Each layer is an Euler step x_i <- x_i + tau sum_j A_ij V x_j with A the\n"
+       "attention of beta <Q x_i, K x_j> (SCIENCE.md d1-d4): softmax, L2 (mean shift)\n"
+       "or the Sinkformer's Sinkhorn normalisation. --sphere projects on the sphere\n"
+       "(layer norm): tokens cluster, metastably for large beta. Prints num_clusters\n"
+       "and mean_pairwise_cosine; --json adds their series over the layers.",
+       "",
+       Flags({TokensEvolveFlagDefs(),
+              RunFlagDefs(true,
+                          "write positions.npy, cluster_counts.npy,\n"
+                          "mean_pairwise_cosines.npy and, with --frame-every,\n"
+                          "trajectory.npy (frames x n x d) in DIR")})},
       {"jobs",
        "list",
        "list the server's jobs, newest first",
@@ -425,7 +442,8 @@ const CommandDef* FindCommand(absl::string_view group, absl::string_view name) {
 }
 
 bool IsGroup(absl::string_view group) {
-  return group == "ot" || group == "flow" || group == "particles" || group == "jobs";
+  return group == "ot" || group == "flow" || group == "particles" || group == "tokens" ||
+         group == "jobs";
 }
 
 std::vector<FlagDef> AllFlags(const CommandDef& command) {

@@ -11,6 +11,7 @@
 #include "client/cli/errors.h"
 #include "client/cli/flow_command.h"
 #include "client/cli/particles_command.h"
+#include "client/cli/tokens_command.h"
 #include "client/cli/jobs_command.h"
 #include "client/cli/ot_command.h"
 #include "client/cli/usage.h"
@@ -24,6 +25,7 @@ absl::Status Dispatch(const Context& context, const CommandLine& line) {
   if (line.group == "ot") return RunOtCommand(context, name, line.flags);
   if (line.group == "flow") return RunFlowCommand(context, name, line.flags);
   if (line.group == "particles") return RunParticlesCommand(context, name, line.flags);
+  if (line.group == "tokens") return RunTokensCommand(context, name, line.flags);
   if (name == "list") return RunJobsList(context, line.flags);
   if (name == "get") return RunJobsGet(context, line.flags);
   if (name == "watch") return RunJobsWatch(context, line.flags);

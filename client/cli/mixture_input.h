@@ -4,9 +4,9 @@
 #ifndef ADVECT_CLIENT_CLI_MIXTURE_INPUT_H_
 #define ADVECT_CLIENT_CLI_MIXTURE_INPUT_H_
 
-#include <google/protobuf/repeated_field.h>
-
 #include <vector>
+
+#include <google/protobuf/repeated_field.h>
 
 #include "absl/status/status.h"
 #include "advect/v1/array.pb.h"

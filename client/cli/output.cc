@@ -63,6 +63,16 @@ std::vector<std::pair<std::string, Array>> ResultArrays(const google::protobuf::
       array.values.resize(values.size(), 1);
       for (int k = 0; k < values.size(); ++k) array.values(k, 0) = values.Get(k);
       out.emplace_back(field->name(), std::move(array));
+    } else if (field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_INT64) {
+      // Counts and steps, written as float64 (exact below 2^53).
+      const auto values = reflection->GetRepeatedFieldRef<int64_t>(message, field);
+      Array array;
+      array.ndim = 1;
+      array.values.resize(values.size(), 1);
+      for (int k = 0; k < values.size(); ++k) {
+        array.values(k, 0) = static_cast<double>(values.Get(k));
+      }
+      out.emplace_back(field->name(), std::move(array));
     } else if (!field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
                field->message_type() == v1::Matrix::descriptor() &&
                reflection->HasField(message, field)) {

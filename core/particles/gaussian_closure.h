@@ -8,9 +8,10 @@
 #ifndef ADVECT_CORE_PARTICLES_GAUSSIAN_CLOSURE_H_
 #define ADVECT_CORE_PARTICLES_GAUSSIAN_CLOSURE_H_
 
-#include <Eigen/Core>
 #include <cstdint>
 #include <functional>
+
+#include <Eigen/Core>
 
 #include "absl/status/statusor.h"
 

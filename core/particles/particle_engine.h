@@ -8,10 +8,11 @@
 #ifndef ADVECT_CORE_PARTICLES_PARTICLE_ENGINE_H_
 #define ADVECT_CORE_PARTICLES_PARTICLE_ENGINE_H_
 
-#include <Eigen/Core>
 #include <cstdint>
 #include <functional>
 #include <vector>
+
+#include <Eigen/Core>
 
 #include "absl/status/statusor.h"
 #include "core/observer.h"

@@ -1,9 +1,10 @@
 #include "core/particles/potential.h"
 
-#include <Eigen/Cholesky>
 #include <cmath>
 #include <numbers>
 #include <utility>
+
+#include <Eigen/Cholesky>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"

@@ -3,8 +3,9 @@
 #ifndef ADVECT_CORE_PARTICLES_POTENTIAL_H_
 #define ADVECT_CORE_PARTICLES_POTENTIAL_H_
 
-#include <Eigen/Core>
 #include <vector>
+
+#include <Eigen/Core>
 
 #include "absl/status/statusor.h"
 #include "core/diffusion/mixture_velocity.h"

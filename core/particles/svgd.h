@@ -11,8 +11,9 @@
 #ifndef ADVECT_CORE_PARTICLES_SVGD_H_
 #define ADVECT_CORE_PARTICLES_SVGD_H_
 
-#include <Eigen/Core>
 #include <functional>
+
+#include <Eigen/Core>
 
 #include "absl/status/statusor.h"
 #include "core/observer.h"

@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "tokens" "tokens evolve" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -571,6 +571,37 @@ expect_error particles_mmd_no_target 2 "missing required flag --target" \
 expect_error particles_svgd_both 2 "give --x or --num-particles, not both" \
   "${A[@]}" particles svgd "${G[@]}" --x "$TMP/mmd_x.npy" --num-particles 5
 expect_error particles_svgd_no_gmm 2 "missing --gmm-weights" "${A[@]}" particles svgd
+
+# ---------------------------------------------------------------- tokens evolve
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+rng = np.random.default_rng(6)
+np.save(tmp + "/tok.npy", rng.normal(size=(24, 3)))
+np.save(tmp + "/tok_v.npy", -np.eye(3))
+np.save(tmp + "/tok_q2.npy", np.eye(2))
+EOF
+expect tokens_sphere 0 "${A[@]}" --json tokens evolve --tokens "$TMP/tok.npy" --sphere \
+  --beta 1 --steps 600 --step-size 0.1 --frame-every 200 --out "$TMP/tokens_sphere"
+pycheck tokens_sphere '
+r = json.load(open(sys.argv[1] + "/tokens_sphere.out"))
+assert r["num_clusters"] == "1" and r["mean_pairwise_cosine"] > 0.999, r["num_clusters"]
+assert len(r["cluster_counts"]) == 601 and r["cluster_counts"][0] == "24"
+p = np.load(sys.argv[1] + "/tokens_sphere/positions.npy")
+t = np.load(sys.argv[1] + "/tokens_sphere/trajectory.npy")
+c = np.load(sys.argv[1] + "/tokens_sphere/cluster_counts.npy")
+assert p.shape == (24, 3) and t.shape == (4, 24, 3) and c[0] == 24 and c[-1] == 1
+assert np.allclose(np.linalg.norm(t, axis=2), 1.0, atol=1e-12)
+' "$TMP"
+expect tokens_sinkformer 0 "${A[@]}" tokens evolve --tokens "$TMP/tok.npy" \
+  --attention sinkhorn --sinkhorn-iters 5 --v "$TMP/tok_v.npy" --steps 50
+grep -q "num clusters" "$TMP/tokens_sinkformer.out" || fail "tokens_sinkformer: no clusters line"
+expect_error tokens_no_tokens 2 "missing required flag --tokens" "${A[@]}" tokens evolve
+expect_error tokens_iters 2 "--sinkhorn-iters is only for --attention sinkhorn" \
+  "${A[@]}" tokens evolve --tokens "$TMP/tok.npy" --sinkhorn-iters 3
+expect_error tokens_bad_q 4 "spec.tokens_evolve.q: must be 3 x 3" \
+  "${A[@]}" tokens evolve --tokens "$TMP/tok.npy" --q "$TMP/tok_q2.npy"
 
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach

@@ -4,10 +4,11 @@
 // the same 2-D problem; reproducibility and errors naming the field.
 #include "core/flow_matching/flow_matching.h"
 
-#include <Eigen/Core>
 #include <cmath>
 #include <iostream>
 #include <numeric>
+
+#include <Eigen/Core>
 
 #include "core/flow_matching/mlp.h"
 #include "core/random/normal.h"

@@ -3,9 +3,9 @@
 // Oracles: the MMD^2 formula, its monotone decrease along the flow, the
 // field against the energy's finite differences, and SVGD reaching a
 // Gaussian target's moments with a decreasing kernel Stein discrepancy.
-#include <gtest/gtest.h>
-
 #include <cmath>
+
+#include <gtest/gtest.h>
 
 #include "core/diffusion/mixture_velocity.h"
 #include "core/particles/gradient_flow.h"

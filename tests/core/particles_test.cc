@@ -3,11 +3,11 @@
 // (exact for the Euler step, O(h) for the ODE), the energy's finite
 // differences (the field is -n times its gradient), the mixture's exact score,
 // monotone energy without noise, and the Ornstein-Uhlenbeck stationary law.
-#include <gtest/gtest.h>
-
-#include <Eigen/LU>
 #include <cmath>
 #include <vector>
+
+#include <Eigen/LU>
+#include <gtest/gtest.h>
 
 #include "core/diffusion/mixture_velocity.h"
 #include "core/particles/gaussian_closure.h"

@@ -2,12 +2,12 @@
 // particle_flow with each potential and interaction, its energy record and
 // frames, divergence reported as a failed job, bad input refused naming the
 // field.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/server/test_server.h"
 
@@ -324,6 +324,103 @@ TEST_F(ParticleKindsTest, SvgdRefusals) {
   spec = SvgdSpec();
   spec.mutable_svgd()->set_step_size(-1.0);
   ExpectInvalid(spec, "spec.svgd.step_size");
+}
+
+// --- tokens_evolve ---
+
+v1::JobSpec TokensSpec() {
+  v1::JobSpec spec;
+  v1::TokenEvolveSpec* s = spec.mutable_tokens_evolve();
+  *s->mutable_tokens() = RandomPoints(24, 3, 21);
+  for (double& v : *s->mutable_tokens()->mutable_values()) v = 2.0 * v - 1.0;
+  s->set_sphere(true);
+  s->set_beta(1.0);
+  s->set_steps(600);
+  s->set_step_size(0.1);
+  return spec;
+}
+
+TEST_F(ParticleKindsTest, TokensOnTheSphereClusterIntoOne) {
+  v1::JobSpec spec = TokensSpec();
+  spec.set_frame_every(200);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  v1::TokenEvolveResult r;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) ++frames;
+    if (e.has_result()) r = e.result().tokens_evolve();
+  }
+  EXPECT_EQ(frames, 4);
+  ASSERT_EQ(r.positions().rows(), 24);
+  for (int i = 0; i < 24; ++i) {
+    const double* p = r.positions().values().data() + 3 * i;
+    EXPECT_NEAR(p[0] * p[0] + p[1] * p[1] + p[2] * p[2], 1.0, 1e-12);
+  }
+  EXPECT_EQ(r.num_clusters(), 1);
+  EXPECT_GT(r.mean_pairwise_cosine(), 0.999);
+  ASSERT_EQ(r.cluster_counts_size(), 601);
+  EXPECT_EQ(r.cluster_counts(0), 24);
+  EXPECT_DOUBLE_EQ(r.cluster_radius(), 1e-2);
+  EXPECT_LT(r.mean_pairwise_cosines(0), 0.5);
+}
+
+TEST_F(ParticleKindsTest, TokensSinkformerAndL2RunWithGivenMatrices) {
+  v1::JobSpec spec = TokensSpec();
+  v1::TokenEvolveSpec* s = spec.mutable_tokens_evolve();
+  s->set_sphere(false);
+  s->set_attention(v1::TOKEN_ATTENTION_SINKHORN);
+  s->set_sinkhorn_iterations(5);
+  SetMatrix(s->mutable_v(), 3, 3, {-1, 0, 0, 0, -1, 0, 0, 0, -1});  // contracting
+  s->set_steps(50);
+  const v1::TokenEvolveResult r = RunOk(spec).tokens_evolve();
+  EXPECT_EQ(r.positions().rows(), 24);
+  EXPECT_EQ(r.field_evaluations(), 51);
+  spec = TokensSpec();
+  spec.mutable_tokens_evolve()->set_attention(v1::TOKEN_ATTENTION_L2);
+  spec.mutable_tokens_evolve()->set_sphere(false);
+  spec.mutable_tokens_evolve()->set_beta(0.0);  // uniform weights: all move to the mean
+  spec.mutable_tokens_evolve()->set_steps(200);
+  const v1::TokenEvolveResult l2 = RunOk(spec).tokens_evolve();
+  EXPECT_EQ(l2.num_clusters(), 1);
+}
+
+TEST_F(ParticleKindsTest, TokensRefusals) {
+  v1::JobSpec spec = TokensSpec();
+  spec.mutable_tokens_evolve()->clear_tokens();
+  ExpectInvalid(spec, "spec.tokens_evolve.tokens: the initial particles are required");
+  spec = TokensSpec();
+  SetMatrix(spec.mutable_tokens_evolve()->mutable_q(), 2, 2, {1, 0, 0, 1});
+  ExpectInvalid(spec, "spec.tokens_evolve.q: must be 3 x 3");
+  spec = TokensSpec();
+  spec.mutable_tokens_evolve()->set_sinkhorn_iterations(4);
+  ExpectInvalid(spec, "spec.tokens_evolve.sinkhorn_iterations: only for");
+  spec = TokensSpec();
+  spec.mutable_tokens_evolve()->set_attention(v1::TOKEN_ATTENTION_SINKHORN);
+  spec.mutable_tokens_evolve()->set_sinkhorn_iterations(5000);
+  ExpectInvalid(spec, "spec.tokens_evolve.sinkhorn_iterations: must be in [1, 1000]");
+  spec = TokensSpec();
+  spec.mutable_tokens_evolve()->set_beta(INFINITY);
+  ExpectInvalid(spec, "spec.tokens_evolve.beta");
+  spec = TokensSpec();
+  spec.mutable_tokens_evolve()->mutable_tokens()->set_values(3, 0.0);
+  spec.mutable_tokens_evolve()->mutable_tokens()->set_values(4, 0.0);
+  spec.mutable_tokens_evolve()->mutable_tokens()->set_values(5, 0.0);
+  ExpectInvalid(spec, "spec.tokens_evolve.tokens: a token of norm 0");
+  spec = TokensSpec();
+  spec.mutable_tokens_evolve()->set_attention(static_cast<v1::TokenAttention>(9));
+  ExpectInvalid(spec, "spec.tokens_evolve.attention: unknown value 9");
+}
+
+TEST_F(ParticleKindsTest, TokensAttentionMatrixIsBoundedByMaxCostEntries) {
+  server::ServerOptions options = TestOptions();
+  options.limits.max_cost_entries = 400;
+  server_->Shutdown(milliseconds(0));
+  StartServer(options);
+  ExpectInvalid(TokensSpec(),
+                "spec.tokens_evolve.tokens: 576 attention entries (n^2) exceed the server limit "
+                "of 400 (advectd --max-cost-entries)");
 }
 
 }  // namespace
