@@ -2,6 +2,7 @@
 
 #include "client/cli/common_flags.h"
 #include "client/cli/flow_command.h"
+#include "client/cli/meanfield_command.h"
 #include "client/cli/particles_command.h"
 #include "client/cli/tokens_command.h"
 
@@ -371,6 +372,21 @@ const std::vector<CommandDef>& Commands() {
                           "write positions.npy, ksd_squared.npy,\n"
                           "mean_squared_velocity.npy and, with --frame-every,\n"
                           "trajectory.npy (frames x n x d) in DIR")})},
+      {"meanfield",
+       "train",
+       "a two-layer network trained as a measure of neurons (mean field)",
+       {"meanfield train [--neurons M --teacher-neurons K --dim D] [--activation relu|tanh]",
+        "meanfield train --data X --labels Y [--neurons M] [FLAGS]"},
+       "Trains f(z) = (1/m) sum_i v_i sigma(<u_i, z>) by gradient descent with the\n"
+       "mean-field step scaling x_i <- x_i - h m grad R (SCIENCE.md c5): a Wasserstein\n"
+       "gradient flow of the risk over the neurons. Without --data a teacher of the\n"
+       "same form labels N(0, I) inputs, and the neurons travel to its directions.\n"
+       "Prints initial_risk and final_risk (and the alignment with the teacher).",
+       "",
+       Flags({MeanFieldTrainFlagDefs(),
+              RunFlagDefs(true,
+                          "write positions.npy (the neurons, m x (D + 1)), risk.npy,\n"
+                          "teacher.npy and, with --frame-every, trajectory.npy in DIR")})},
       {"tokens",
        "evolve",
        "transformer tokens moved by self-attention layers (depth is time)",
@@ -442,7 +458,7 @@ const CommandDef* FindCommand(absl::string_view group, absl::string_view name) {
 }
 
 bool IsGroup(absl::string_view group) {
-  return group == "ot" || group == "flow" || group == "particles" || group == "tokens" ||
+  return group == "ot" || group == "flow" || group == "particles" || group == "tokens" || group == "meanfield" ||
          group == "jobs";
 }
 

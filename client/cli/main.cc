@@ -10,6 +10,7 @@
 #include "client/cli/context.h"
 #include "client/cli/errors.h"
 #include "client/cli/flow_command.h"
+#include "client/cli/meanfield_command.h"
 #include "client/cli/particles_command.h"
 #include "client/cli/tokens_command.h"
 #include "client/cli/jobs_command.h"
@@ -26,6 +27,7 @@ absl::Status Dispatch(const Context& context, const CommandLine& line) {
   if (line.group == "flow") return RunFlowCommand(context, name, line.flags);
   if (line.group == "particles") return RunParticlesCommand(context, name, line.flags);
   if (line.group == "tokens") return RunTokensCommand(context, name, line.flags);
+  if (line.group == "meanfield") return RunMeanFieldCommand(context, name, line.flags);
   if (name == "list") return RunJobsList(context, line.flags);
   if (name == "get") return RunJobsGet(context, line.flags);
   if (name == "watch") return RunJobsWatch(context, line.flags);

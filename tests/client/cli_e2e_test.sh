@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "tokens" "tokens evolve" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "tokens" "tokens evolve" "meanfield" "meanfield train" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -602,6 +602,35 @@ expect_error tokens_iters 2 "--sinkhorn-iters is only for --attention sinkhorn" 
   "${A[@]}" tokens evolve --tokens "$TMP/tok.npy" --sinkhorn-iters 3
 expect_error tokens_bad_q 4 "spec.tokens_evolve.q: must be 3 x 3" \
   "${A[@]}" tokens evolve --tokens "$TMP/tok.npy" --q "$TMP/tok_q2.npy"
+
+# ---------------------------------------------------------------- meanfield train
+expect meanfield_teacher 0 "${A[@]}" --json meanfield train --neurons 40 --teacher-neurons 2 \
+  --dim 3 --num-samples 300 --activation relu --step-size 0.5 --steps 600 --seed 5 \
+  --frame-every 200 --out "$TMP/meanfield"
+pycheck meanfield_teacher '
+r = json.load(open(sys.argv[1] + "/meanfield_teacher.out"))
+assert r["final_risk"] < 0.05 * r["initial_risk"], (r["initial_risk"], r["final_risk"])
+assert r["final_alignment"] > r["initial_alignment"] + 0.1, r["final_alignment"]
+p = np.load(sys.argv[1] + "/meanfield/positions.npy")
+t = np.load(sys.argv[1] + "/meanfield/trajectory.npy")
+k = np.load(sys.argv[1] + "/meanfield/teacher.npy")
+assert p.shape == (40, 4) and t.shape == (4, 40, 4) and k.shape == (2, 4), (p.shape, t.shape)
+' "$TMP"
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+z = np.random.default_rng(8).uniform(-1.0, 1.0, (100, 2))
+np.save(tmp + "/mf_z.npy", z)
+np.save(tmp + "/mf_y.npy", np.sin(3.0 * z[:, 0]))
+EOF
+expect meanfield_data 0 "${A[@]}" meanfield train --data "$TMP/mf_z.npy" \
+  --labels "$TMP/mf_y.npy" --neurons 50 --activation tanh --steps 300
+grep -q "final risk" "$TMP/meanfield_data.out" || fail "meanfield_data: no final risk line"
+expect_error meanfield_labels 2 "--data and --labels go together" \
+  "${A[@]}" meanfield train --data "$TMP/mf_z.npy"
+expect_error meanfield_teacher_flag 2 "--dim is for the teacher" "${A[@]}" meanfield train \
+  --data "$TMP/mf_z.npy" --labels "$TMP/mf_y.npy" --dim 4
 
 # ---------------------------------------------------------------- --detach and jobs
 expect detach 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --detach

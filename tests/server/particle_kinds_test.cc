@@ -423,5 +423,83 @@ TEST_F(ParticleKindsTest, TokensAttentionMatrixIsBoundedByMaxCostEntries) {
                 "of 400 (advectd --max-cost-entries)");
 }
 
+// --- meanfield_train ---
+
+v1::JobSpec MeanFieldSpec() {
+  v1::JobSpec spec;
+  v1::MeanFieldTrainSpec* s = spec.mutable_meanfield_train();
+  s->set_neurons(40);
+  s->set_teacher_neurons(2);
+  s->set_dimension(3);
+  s->set_num_samples(300);
+  s->set_step_size(0.5);
+  s->set_steps(600);
+  s->set_seed(5);
+  return spec;
+}
+
+TEST_F(ParticleKindsTest, MeanFieldTrainingLowersTheRiskAndAlignsNeurons) {
+  v1::JobSpec spec = MeanFieldSpec();
+  spec.set_frame_every(200);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  v1::MeanFieldTrainResult r;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) {
+      EXPECT_EQ(e.frame().positions().cols(), 4);  // (u_i, v_i)
+      ++frames;
+    }
+    if (e.has_result()) r = e.result().meanfield_train();
+  }
+  EXPECT_EQ(frames, 4);
+  ASSERT_EQ(r.positions().rows(), 40);
+  ASSERT_EQ(r.teacher().rows(), 2);
+  for (int k = 1; k < r.risk_size(); ++k) {
+    ASSERT_LE(r.risk(k), r.risk(k - 1) + 1e-15) << "step " << k;
+  }
+  EXPECT_LT(r.final_risk(), 0.05 * r.initial_risk());
+  EXPECT_GT(r.final_alignment(), r.initial_alignment() + 0.1);
+}
+
+TEST_F(ParticleKindsTest, MeanFieldTrainsOnGivenData) {
+  v1::JobSpec spec;
+  v1::MeanFieldTrainSpec* s = spec.mutable_meanfield_train();
+  *s->mutable_data() = RandomPoints(100, 2, 31);
+  for (int i = 0; i < 100; ++i) {
+    s->add_labels(std::sin(3.0 * s->data().values(2 * i)));  // y = sin(3 z_1)
+  }
+  s->set_neurons(50);
+  s->set_activation(v1::NEURON_ACTIVATION_TANH);
+  s->set_steps(300);
+  const v1::MeanFieldTrainResult r = RunOk(spec).meanfield_train();
+  EXPECT_EQ(r.positions().cols(), 3);
+  EXPECT_LT(r.final_risk(), r.initial_risk());
+  EXPECT_FALSE(r.has_teacher());
+}
+
+TEST_F(ParticleKindsTest, MeanFieldRefusals) {
+  v1::JobSpec spec = MeanFieldSpec();
+  *spec.mutable_meanfield_train()->mutable_data() = RandomPoints(10, 3, 1);
+  ExpectInvalid(spec, "spec.meanfield_train.teacher_neurons, dimension, num_samples: only");
+  spec = v1::JobSpec();
+  *spec.mutable_meanfield_train()->mutable_data() = RandomPoints(10, 3, 1);
+  spec.mutable_meanfield_train()->add_labels(1.0);
+  ExpectInvalid(spec, "spec.meanfield_train.labels: need 10 values");
+  spec = MeanFieldSpec();
+  spec.mutable_meanfield_train()->add_labels(1.0);
+  ExpectInvalid(spec, "spec.meanfield_train.labels: only with data");
+  spec = MeanFieldSpec();
+  spec.mutable_meanfield_train()->set_neurons(-1);
+  ExpectInvalid(spec, "spec.meanfield_train.neurons: must be >= 1");
+  spec = MeanFieldSpec();
+  *spec.mutable_meanfield_train()->mutable_initial_neurons() = RandomPoints(40, 3, 1);
+  ExpectInvalid(spec, "spec.meanfield_train.initial_neurons: need D + 1 = 4 columns");
+  spec = MeanFieldSpec();
+  spec.mutable_meanfield_train()->set_activation(static_cast<v1::NeuronActivation>(7));
+  ExpectInvalid(spec, "spec.meanfield_train.activation: unknown value 7");
+}
+
 }  // namespace
 }  // namespace advect::testing
