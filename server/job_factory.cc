@@ -15,6 +15,7 @@
 #include "server/unbalanced_ot_task.h"
 #include "server/ot_1d_task.h"
 #include "server/ot_interpolation_task.h"
+#include "server/jko_task.h"
 #include "server/meanfield_train_task.h"
 #include "server/mmd_flow_task.h"
 #include "server/particle_flow_task.h"
@@ -65,13 +66,15 @@ absl::StatusOr<std::unique_ptr<Task>> DefaultTaskFactory::Prepare(const v1::JobS
       return PrepareTokensEvolve(spec.tokens_evolve(), limits_, "spec.tokens_evolve.");
     case v1::JobSpec::kMeanfieldTrain:
       return PrepareMeanFieldTrain(spec.meanfield_train(), limits_, "spec.meanfield_train.");
+    case v1::JobSpec::kJko:
+      return PrepareJko(spec.jko(), limits_, "spec.jko.");
     case v1::JobSpec::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "spec.kind: no computation given; set one of: entropic_ot, exact_ot, ot_1d, sliced_ot, "
       "gaussian_ot, unbalanced_ot, sinkhorn_divergence, ot_interpolation, barycenter, "
-      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train, particle_flow, mmd_flow, svgd, tokens_evolve, meanfield_train");
+      "free_support_barycenter, flow_sample, langevin_sample, flow_map, flow_train, particle_flow, mmd_flow, svgd, tokens_evolve, meanfield_train, jko");
 }
 
 absl::StatusOr<EventLogLimits> EventLimitsFor(const v1::JobSpec& spec, const Task& task,

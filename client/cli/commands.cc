@@ -372,6 +372,21 @@ const std::vector<CommandDef>& Commands() {
                           "write positions.npy, ksd_squared.npy,\n"
                           "mean_squared_velocity.npy and, with --frame-every,\n"
                           "trajectory.npy (frames x n x d) in DIR")})},
+      {"particles",
+       "jko",
+       "the entropic JKO scheme on a 1-D or 2-D grid (Eulerian gradient flow)",
+       {"particles jko --grid N[,N2] --lo A[,A2] --hi B[,B2] --density D\n"
+        "    [--potential none|quadratic|double-well|gmm] [--noise S] [FLAGS]"},
+       "Runs alpha <- argmin W_eps(alpha_k, alpha) / 2 tau + F(alpha), F = sum V alpha +\n"
+       "sigma^2 sum alpha log alpha (Peyre 2015; SCIENCE.md c3), the Eulerian twin of\n"
+       "'particles flow' without interaction, by scaling iterations on the grid's\n"
+       "separable kernel. Prints initial_energy, final_energy, the mean and the\n"
+       "covariance; --frame-every K streams the density (time = k tau).",
+       "",
+       Flags({ParticlesJkoFlagDefs(),
+              RunFlagDefs(true,
+                          "write density.npy (the grid's shape), energy.npy and, with\n"
+                          "--frame-every, trajectory.npy (frames x grid) in DIR")})},
       {"meanfield",
        "train",
        "a two-layer network trained as a measure of neurons (mean field)",

@@ -1,5 +1,6 @@
 #include "client/cli/particles_command.h"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -7,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "client/cli/common_flags.h"
 #include "client/cli/errors.h"
 #include "client/cli/input_files.h"
@@ -189,7 +191,111 @@ absl::StatusOr<CommandSpec> BuildParticlesSvgd(const ParsedFlags& flags) {
   return out;
 }
 
+// --name A[,B]: 1 or 2 numbers.
+absl::StatusOr<std::vector<double>> AxisList(const ParsedFlags& flags, const char* name) {
+  std::vector<double> values;
+  for (absl::string_view part : absl::StrSplit(*flags.Get(name), ',')) {
+    absl::StatusOr<double> v = ParseDouble(name, part);
+    if (!v.ok()) return v.status();
+    values.push_back(*v);
+  }
+  if (values.size() > 2) {
+    return UsageError(absl::StrCat("--", name, ": 1 or 2 values (one per grid axis)"));
+  }
+  return values;
+}
+
+absl::StatusOr<CommandSpec> BuildParticlesJko(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::JkoSpec* s = out.spec.mutable_jko();
+  for (const char* name : {"grid", "lo", "hi", "density"}) {
+    if (!flags.Has(name)) return UsageError(absl::StrCat("missing required flag --", name));
+  }
+  absl::StatusOr<std::vector<double>> n = AxisList(flags, "grid");
+  absl::StatusOr<std::vector<double>> lo = AxisList(flags, "lo");
+  absl::StatusOr<std::vector<double>> hi = AxisList(flags, "hi");
+  for (const auto* list : {&n, &lo, &hi}) {
+    if (!list->ok()) return list->status();
+  }
+  if (lo->size() != n->size() || hi->size() != n->size()) {
+    return UsageError("--grid, --lo and --hi need the same number of values (1 or 2)");
+  }
+  for (size_t k = 0; k < n->size(); ++k) {
+    const double count = (*n)[k];
+    if (!(count >= 2 && count <= 4096 && count == std::floor(count))) {
+      return UsageError("--grid: each value must be an integer in [2, 4096]");
+    }
+    s->add_grid_points(static_cast<int32_t>(count));
+    s->add_grid_lo((*lo)[k]);
+    s->add_grid_hi((*hi)[k]);
+  }
+  absl::StatusOr<int> potential =
+      Choice(flags, "potential", {"none", "quadratic", "double-well", "gmm"}, 0);
+  if (!potential.ok()) return potential.status();
+  constexpr v1::ParticlePotential kPotentials[] = {
+      v1::PARTICLE_POTENTIAL_NONE, v1::PARTICLE_POTENTIAL_QUADRATIC,
+      v1::PARTICLE_POTENTIAL_DOUBLE_WELL, v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE};
+  s->set_potential(kPotentials[*potential]);
+  for (auto [name, set] : {std::pair{"step-size", &v1::JkoSpec::set_step_size},
+                           std::pair{"epsilon", &v1::JkoSpec::set_epsilon}}) {
+    if (absl::Status st = SetDouble(flags, name, true, s, set); !st.ok()) return st;
+  }
+  std::optional<double> noise;
+  if (absl::Status st = OptionalDouble(flags, "noise", &noise); !st.ok()) return st;
+  if (noise) {
+    if (!(*noise >= 0.0)) return UsageError("--noise: must be >= 0");
+    s->set_noise(*noise);
+  }
+  if (absl::Status st = LoadSteps(flags, s); !st.ok()) return st;
+  absl::StatusOr<Array> density = LoadPoints("density", *flags.Get("density"));
+  if (!density.ok()) return density.status();
+  *s->mutable_density() = client::ToMatrix(*density);
+  if (auto path = flags.Get("center")) {
+    if (*potential != 1) return UsageError("--center is only for --potential quadratic");
+    absl::StatusOr<Array> center =
+        LoadWeights("center", *path, static_cast<int64_t>(n->size()), "the grid's dimension");
+    if (!center.ok()) return center.status();
+    if (absl::Status st = client::ToRepeated(*center, s->mutable_center()); !st.ok()) return st;
+  }
+  if (auto path = flags.Get("hessian")) {
+    if (*potential != 1) return UsageError("--hessian is only for --potential quadratic");
+    absl::StatusOr<Array> hessian = LoadPoints("hessian", *path);
+    if (!hessian.ok()) return hessian.status();
+    *s->mutable_hessian() = client::ToMatrix(*hessian);
+  }
+  if (*potential == 3) {
+    if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<FlagDef> ParticlesJkoFlagDefs() {
+  std::vector<FlagDef> defs = {
+      {"grid", "N[,N2]", "grid points per axis, 1 or 2 axes (required)"},
+      {"lo", "A[,A2]", "the first point of each axis (required)"},
+      {"hi", "B[,B2]", "the last point of each axis (required)"},
+      {"density", "D", "the initial density on the grid: N values, or N x N2 (required)"},
+      {"potential", "none|quadratic|double-well|gmm", "the potential V (default none)"},
+      {"center", "C", "quadratic: the center c (default 0)"},
+      {"hessian", "H", "quadratic: the symmetric matrix H (default I)"},
+  };
+  for (const FlagDef& f : MixtureFlagDefs()) defs.push_back(f);
+  const std::vector<FlagDef> rest = {
+      {"noise", "S", "sigma >= 0: the entropy's weight is sigma^2 (default 0)"},
+      {"step-size", "T", "the JKO step tau > 0 (default 0.05)"},
+      {"steps", "N", "JKO steps (default 20)"},
+      {"epsilon", "E",
+       "entropic regularisation (default (2 h)^2, h the spacing;\nits blur adds diffusion "
+       "of about E / 4 tau)"},
+  };
+  defs.insert(defs.end(), rest.begin(), rest.end());
+  return defs;
+}
 
 std::vector<FlagDef> ParticlesMmdFlagDefs() {
   return {
@@ -247,6 +353,7 @@ absl::Status RunParticlesCommand(const Context& context, absl::string_view name,
                                  const ParsedFlags& flags) {
   absl::StatusOr<CommandSpec> command = name == "mmd"    ? BuildParticlesMmd(flags)
                                         : name == "svgd" ? BuildParticlesSvgd(flags)
+                                        : name == "jko"  ? BuildParticlesJko(flags)
                                                          : BuildParticlesFlow(flags);
   if (!command.ok()) return command.status();
   return RunJob(context, std::move(command->spec), command->run, ProgressScale{});

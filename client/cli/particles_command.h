@@ -1,7 +1,7 @@
-// `advect particles flow|mmd|svgd`: the Wasserstein gradient flow of
+// `advect particles flow|mmd|svgd|jko`: the Wasserstein gradient flow of
 // particles (SCIENCE.md c1) with a potential, a pair interaction and Langevin
 // noise; the MMD flow toward target samples and SVGD toward a Gaussian
-// mixture (c2).
+// mixture (c2); the entropic JKO scheme on a grid (c3).
 #ifndef ADVECT_CLIENT_CLI_PARTICLES_COMMAND_H_
 #define ADVECT_CLIENT_CLI_PARTICLES_COMMAND_H_
 
@@ -19,6 +19,7 @@ namespace advect::cli {
 std::vector<FlagDef> ParticlesFlowFlagDefs();
 std::vector<FlagDef> ParticlesMmdFlagDefs();
 std::vector<FlagDef> ParticlesSvgdFlagDefs();
+std::vector<FlagDef> ParticlesJkoFlagDefs();
 
 // Builds the spec from the flags and files, then runs the job as the other
 // commands do (--out writes positions.npy, the recorded series and, with

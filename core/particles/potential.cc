@@ -89,6 +89,17 @@ absl::StatusOr<Potential> Potential::KernelTarget(MatrixXd target, double width)
   return p;
 }
 
+VectorXd Potential::Values(const MatrixXd& x) const {
+  VectorXd values(x.rows());
+  MatrixXd grad = MatrixXd::Zero(1, x.cols());
+  for (Index i = 0; i < x.rows(); ++i) {
+    double value = 0.0;
+    Accumulate(x.row(i), NullObserver(), grad, &value);
+    values[i] = value;
+  }
+  return values;
+}
+
 bool Potential::Accumulate(const MatrixXd& x, const Observer& observer, MatrixXd& grad,
                            double* mean_value) const {
   const Index n = x.rows();

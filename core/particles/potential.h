@@ -49,6 +49,9 @@ class Potential {
   bool Accumulate(const Eigen::MatrixXd& x, const Observer& observer, Eigen::MatrixXd& grad,
                   double* mean_value) const;
 
+  // V at every row of x (e.g. a grid's points, for the JKO scheme).
+  Eigen::VectorXd Values(const Eigen::MatrixXd& x) const;
+
  private:
   Kind kind_ = Kind::kNone;
   Eigen::Index d_ = 0;

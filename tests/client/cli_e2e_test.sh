@@ -107,7 +107,7 @@ export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "tokens" "tokens evolve" "meanfield" "meanfield train" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "particles jko" "tokens" "tokens evolve" "meanfield" "meanfield train" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
@@ -571,6 +571,40 @@ expect_error particles_mmd_no_target 2 "missing required flag --target" \
 expect_error particles_svgd_both 2 "give --x or --num-particles, not both" \
   "${A[@]}" particles svgd "${G[@]}" --x "$TMP/mmd_x.npy" --num-particles 5
 expect_error particles_svgd_no_gmm 2 "missing --gmm-weights" "${A[@]}" particles svgd
+
+"$PY" - "$TMP" <<'EOF'
+import sys
+import numpy as np
+tmp = sys.argv[1]
+x = np.linspace(-4.0, 5.0, 201)
+np.save(tmp + "/jko_d.npy", np.exp(-(x + 1.0) ** 2 / (2 * 0.09)))
+np.save(tmp + "/jko_c.npy", np.array([1.0]))
+g0, g1 = np.meshgrid(np.linspace(-2, 2, 41), np.linspace(-2, 2, 31), indexing="ij")
+np.save(tmp + "/jko_d2.npy", np.exp(-(g0 ** 2 + g1 ** 2) / 0.5))
+EOF
+expect particles_jko 0 "${A[@]}" --json particles jko --grid 201 --lo -4 --hi 5 \
+  --density "$TMP/jko_d.npy" --potential quadratic --center "$TMP/jko_c.npy" --noise 0.7071 \
+  --step-size 0.05 --steps 20 --epsilon 0.004 --frame-every 10 --out "$TMP/particles_jko"
+pycheck particles_jko '
+import math
+r = json.load(open(sys.argv[1] + "/particles_jko.out"))
+assert r["final_energy"] < r["initial_energy"] and r["converged"] is True, r["final_energy"]
+assert abs(r["mean"][0] - (1 - 2 / math.e)) < 0.04, r["mean"]
+d = np.load(sys.argv[1] + "/particles_jko/density.npy")
+t = np.load(sys.argv[1] + "/particles_jko/trajectory.npy")
+assert d.shape == (201, 1) and t.shape == (3, 201, 1), (d.shape, t.shape)
+assert abs(d.sum() - np.load(sys.argv[1] + "/jko_d.npy").sum()) < 1e-9  # mass kept
+' "$TMP"
+expect particles_jko2 0 "${A[@]}" --json particles jko --grid 41,31 --lo -2,-2 --hi 2,2 \
+  --density "$TMP/jko_d2.npy" --potential double-well --noise 0.5 --steps 5 --out "$TMP/jko2"
+pycheck particles_jko2 '
+d = np.load(sys.argv[1] + "/jko2/density.npy")
+assert d.shape == (41, 31), d.shape
+' "$TMP"
+expect_error particles_jko_axes 2 "--grid, --lo and --hi need the same number" \
+  "${A[@]}" particles jko --grid 41,31 --lo -2 --hi 2 --density "$TMP/jko_d2.npy"
+expect_error particles_jko_shape 4 "spec.jko.density: must be 41 x 1" \
+  "${A[@]}" particles jko --grid 41 --lo -2 --hi 2 --density "$TMP/jko_d.npy"
 
 # ---------------------------------------------------------------- tokens evolve
 "$PY" - "$TMP" <<'EOF'

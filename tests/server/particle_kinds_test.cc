@@ -501,5 +501,83 @@ TEST_F(ParticleKindsTest, MeanFieldRefusals) {
   ExpectInvalid(spec, "spec.meanfield_train.activation: unknown value 7");
 }
 
+// --- jko ---
+
+v1::JobSpec JkoSpec() {
+  v1::JobSpec spec;
+  v1::JkoSpec* s = spec.mutable_jko();
+  s->add_grid_points(201);
+  s->add_grid_lo(-4.0);
+  s->add_grid_hi(5.0);
+  v1::Matrix* density = s->mutable_density();
+  density->set_rows(201);
+  density->set_cols(1);
+  for (int i = 0; i < 201; ++i) {
+    const double x = -4.0 + 9.0 * i / 200.0;
+    density->add_values(std::exp(-(x + 1.0) * (x + 1.0) / (2 * 0.09)));
+  }
+  s->set_potential(v1::PARTICLE_POTENTIAL_QUADRATIC);
+  s->add_center(1.0);
+  s->set_noise(std::sqrt(0.5));
+  s->set_step_size(0.05);
+  s->set_steps(20);
+  s->set_epsilon(4e-3);
+  return spec;
+}
+
+TEST_F(ParticleKindsTest, JkoFollowsTheOrnsteinUhlenbeckLaw) {
+  v1::JobSpec spec = JkoSpec();
+  spec.set_frame_every(10);
+  grpc::Status status;
+  std::vector<v1::JobEvent> events = RunToEnd(spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int frames = 0;
+  v1::JkoResult r;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_frame()) {
+      EXPECT_EQ(e.frame().positions().rows(), 201);  // the density
+      ++frames;
+    }
+    if (e.has_result()) r = e.result().jko();
+  }
+  EXPECT_EQ(frames, 3);
+  ASSERT_EQ(r.density().rows(), 201);
+  ASSERT_EQ(r.energy_size(), 21);
+  EXPECT_TRUE(r.converged());
+  EXPECT_LT(r.final_energy(), r.initial_energy());
+  // At t = 1: mean 1 - 2/e, variance 0.5 - 0.41/e^2 (coarser grid and steps than the core
+  // test: looser tolerance).
+  ASSERT_EQ(r.mean_size(), 1);
+  EXPECT_NEAR(r.mean(0), 1.0 - 2.0 * std::exp(-1.0), 0.04);
+  EXPECT_NEAR(r.covariance().values(0), 0.5 - 0.41 * std::exp(-2.0), 0.04);
+}
+
+TEST_F(ParticleKindsTest, JkoRefusals) {
+  v1::JobSpec spec = JkoSpec();
+  spec.mutable_jko()->add_grid_points(10);
+  ExpectInvalid(spec, "spec.jko.grid_points, grid_lo, grid_hi: need 1 or 2 values");
+  spec = JkoSpec();
+  spec.mutable_jko()->mutable_density()->set_rows(200);
+  ExpectInvalid(spec, "spec.jko.density");
+  spec = JkoSpec();
+  spec.mutable_jko()->mutable_density()->set_values(3, -1.0);
+  ExpectInvalid(spec, "spec.jko.density: needs 201 finite values >= 0");
+  spec = JkoSpec();
+  spec.mutable_jko()->set_step_size(-1.0);
+  ExpectInvalid(spec, "spec.jko.step_size");
+  spec = JkoSpec();
+  spec.mutable_jko()->set_noise(-1.0);
+  ExpectInvalid(spec, "spec.jko.noise");
+  spec = JkoSpec();
+  spec.mutable_jko()->set_epsilon(-1.0);
+  ExpectInvalid(spec, "spec.jko.epsilon");
+  spec = JkoSpec();
+  spec.mutable_jko()->set_grid_hi(0, -5.0);
+  ExpectInvalid(spec, "spec.jko.grid: axis 0 needs finite lo < hi");
+  spec = JkoSpec();
+  spec.mutable_jko()->add_gmm_weights(1.0);
+  ExpectInvalid(spec, "spec.jko.gmm_weights, gmm_means, gmm_covs: only for");
+}
+
 }  // namespace
 }  // namespace advect::testing
