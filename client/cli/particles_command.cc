@@ -31,7 +31,7 @@ absl::Status SetDouble(const ParsedFlags& flags, const char* name, bool positive
   return absl::OkStatus();
 }
 
-// --steps and --seed into the spec (--step-size and the other doubles go
+// --steps into the spec (--seed goes through Seed, --step-size and the other doubles
 // through SetDouble).
 template <typename Spec>
 absl::Status LoadSteps(const ParsedFlags& flags, Spec* s) {
@@ -49,13 +49,13 @@ absl::StatusOr<uint64_t> Seed(const ParsedFlags& flags) {
   return static_cast<uint64_t>(*value);
 }
 
-absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
-  CommandSpec out;
-  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
-  if (!run.ok()) return run.status();
-  out.run = *std::move(run);
-  v1::ParticleFlowSpec* s = out.spec.mutable_particle_flow();
-  if (!flags.Has("x")) return UsageError("missing required flag --x (the initial particles)");
+// --potential and its parameters (--center, --hessian, the mixture flags)
+// into a spec's potential fields (ParticleFlowSpec, JkoSpec); `d` is the
+// dimension the center must have and `d_what` says where it comes from.
+// Returns the choice's index (none, quadratic, double-well, gmm).
+template <typename Spec>
+absl::StatusOr<int> LoadPotential(const ParsedFlags& flags, int64_t d, absl::string_view d_what,
+                                  Spec* s) {
   absl::StatusOr<int> potential =
       Choice(flags, "potential", {"none", "quadratic", "double-well", "gmm"}, 0);
   if (!potential.ok()) return potential.status();
@@ -63,6 +63,40 @@ absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
       v1::PARTICLE_POTENTIAL_NONE, v1::PARTICLE_POTENTIAL_QUADRATIC,
       v1::PARTICLE_POTENTIAL_DOUBLE_WELL, v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE};
   s->set_potential(kPotentials[*potential]);
+  const bool quadratic = *potential == 1, mixture = *potential == 3;
+  for (const char* name : {"center", "hessian"}) {
+    if (flags.Has(name) && !quadratic) {
+      return UsageError(absl::StrCat("--", name, " is only for --potential quadratic"));
+    }
+  }
+  for (const char* name : {"gmm-weights", "gmm-means", "gmm-covs"}) {
+    if (flags.Has(name) && !mixture) {
+      return UsageError(absl::StrCat("--", name, " is only for --potential gmm"));
+    }
+  }
+  if (auto path = flags.Get("center")) {
+    absl::StatusOr<Array> center = LoadWeights("center", *path, d, d_what);
+    if (!center.ok()) return center.status();
+    if (absl::Status st = client::ToRepeated(*center, s->mutable_center()); !st.ok()) return st;
+  }
+  if (auto path = flags.Get("hessian")) {
+    absl::StatusOr<Array> hessian = LoadPoints("hessian", *path);
+    if (!hessian.ok()) return hessian.status();
+    *s->mutable_hessian() = client::ToMatrix(*hessian);
+  }
+  if (mixture) {
+    if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
+  }
+  return *potential;
+}
+
+absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
+  CommandSpec out;
+  absl::StatusOr<RunFlags> run = RunFlagsFrom(flags);
+  if (!run.ok()) return run.status();
+  out.run = *std::move(run);
+  v1::ParticleFlowSpec* s = out.spec.mutable_particle_flow();
+  if (!flags.Has("x")) return UsageError("missing required flag --x (the initial particles)");
   absl::StatusOr<int> interaction =
       Choice(flags, "interaction", {"none", "gaussian", "attraction-repulsion"}, 0);
   if (!interaction.ok()) return interaction.status();
@@ -76,14 +110,8 @@ absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
     bool allowed;
     const char* owner;
   };
-  const bool quadratic = *potential == 1, mixture = *potential == 3;
   const bool gaussian = *interaction == 1, powers = *interaction == 2;
-  for (const Owned& o : {Owned{"center", quadratic, "--potential quadratic"},
-                         Owned{"hessian", quadratic, "--potential quadratic"},
-                         Owned{"gmm-weights", mixture, "--potential gmm"},
-                         Owned{"gmm-means", mixture, "--potential gmm"},
-                         Owned{"gmm-covs", mixture, "--potential gmm"},
-                         Owned{"strength", gaussian, "--interaction gaussian"},
+  for (const Owned& o : {Owned{"strength", gaussian, "--interaction gaussian"},
                          Owned{"kernel-width", gaussian, "--interaction gaussian"},
                          Owned{"p", powers, "--interaction attraction-repulsion"},
                          Owned{"q", powers, "--interaction attraction-repulsion"}}) {
@@ -111,31 +139,16 @@ absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
     if (!(*noise >= 0.0)) return UsageError("--noise: must be >= 0");
     s->set_noise(*noise);
   }
-  int32_t steps = 0;
-  if (absl::Status st = OptionalInt32(flags, "steps", 1, &steps); !st.ok()) return st;
-  s->set_steps(steps);
-  if (auto text = flags.Get("seed")) {
-    absl::StatusOr<int64_t> value = ParseInt("seed", *text, 0, std::numeric_limits<int64_t>::max());
-    if (!value.ok()) return value.status();
-    s->set_seed(static_cast<uint64_t>(*value));
-  }
+  if (absl::Status st = LoadSteps(flags, s); !st.ok()) return st;
+  absl::StatusOr<uint64_t> seed = Seed(flags);
+  if (!seed.ok()) return seed.status();
+  s->set_seed(*seed);
   absl::StatusOr<Array> x = LoadPoints("x", *flags.Get("x"));
   if (!x.ok()) return x.status();
   *s->mutable_x() = client::ToMatrix(*x);
-  if (auto path = flags.Get("center")) {
-    absl::StatusOr<Array> center = LoadWeights("center", *path, x->values.cols(),
-                                               absl::StrCat("--x has d = ", x->values.cols()));
-    if (!center.ok()) return center.status();
-    if (absl::Status st = client::ToRepeated(*center, s->mutable_center()); !st.ok()) return st;
-  }
-  if (auto path = flags.Get("hessian")) {
-    absl::StatusOr<Array> hessian = LoadPoints("hessian", *path);
-    if (!hessian.ok()) return hessian.status();
-    *s->mutable_hessian() = client::ToMatrix(*hessian);
-  }
-  if (mixture) {
-    if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
-  }
+  absl::StatusOr<int> potential =
+      LoadPotential(flags, x->values.cols(), absl::StrCat("--x has d = ", x->values.cols()), s);
+  if (!potential.ok()) return potential.status();
   return out;
 }
 
@@ -232,13 +245,6 @@ absl::StatusOr<CommandSpec> BuildParticlesJko(const ParsedFlags& flags) {
     s->add_grid_lo((*lo)[k]);
     s->add_grid_hi((*hi)[k]);
   }
-  absl::StatusOr<int> potential =
-      Choice(flags, "potential", {"none", "quadratic", "double-well", "gmm"}, 0);
-  if (!potential.ok()) return potential.status();
-  constexpr v1::ParticlePotential kPotentials[] = {
-      v1::PARTICLE_POTENTIAL_NONE, v1::PARTICLE_POTENTIAL_QUADRATIC,
-      v1::PARTICLE_POTENTIAL_DOUBLE_WELL, v1::PARTICLE_POTENTIAL_GAUSSIAN_MIXTURE};
-  s->set_potential(kPotentials[*potential]);
   for (auto [name, set] : {std::pair{"step-size", &v1::JkoSpec::set_step_size},
                            std::pair{"epsilon", &v1::JkoSpec::set_epsilon}}) {
     if (absl::Status st = SetDouble(flags, name, true, s, set); !st.ok()) return st;
@@ -253,22 +259,9 @@ absl::StatusOr<CommandSpec> BuildParticlesJko(const ParsedFlags& flags) {
   absl::StatusOr<Array> density = LoadPoints("density", *flags.Get("density"));
   if (!density.ok()) return density.status();
   *s->mutable_density() = client::ToMatrix(*density);
-  if (auto path = flags.Get("center")) {
-    if (*potential != 1) return UsageError("--center is only for --potential quadratic");
-    absl::StatusOr<Array> center =
-        LoadWeights("center", *path, static_cast<int64_t>(n->size()), "the grid's dimension");
-    if (!center.ok()) return center.status();
-    if (absl::Status st = client::ToRepeated(*center, s->mutable_center()); !st.ok()) return st;
-  }
-  if (auto path = flags.Get("hessian")) {
-    if (*potential != 1) return UsageError("--hessian is only for --potential quadratic");
-    absl::StatusOr<Array> hessian = LoadPoints("hessian", *path);
-    if (!hessian.ok()) return hessian.status();
-    *s->mutable_hessian() = client::ToMatrix(*hessian);
-  }
-  if (*potential == 3) {
-    if (absl::Status st = LoadMixture(flags, s); !st.ok()) return st;
-  }
+  absl::StatusOr<int> potential =
+      LoadPotential(flags, static_cast<int64_t>(n->size()), "the grid's dimension", s);
+  if (!potential.ok()) return potential.status();
   return out;
 }
 
