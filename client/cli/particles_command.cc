@@ -41,6 +41,17 @@ absl::Status LoadSteps(const ParsedFlags& flags, Spec* s) {
   return absl::OkStatus();
 }
 
+// --noise (sigma >= 0) into the spec; absent leaves the spec's 0.
+template <typename Spec>
+absl::Status LoadNoise(const ParsedFlags& flags, Spec* s) {
+  std::optional<double> noise;
+  if (absl::Status st = OptionalDouble(flags, "noise", &noise); !st.ok()) return st;
+  if (!noise) return absl::OkStatus();
+  if (!(*noise >= 0.0)) return UsageError("--noise: must be >= 0");
+  s->set_noise(*noise);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> Seed(const ParsedFlags& flags) {
   auto text = flags.Get("seed");
   if (!text) return 0;
@@ -133,12 +144,7 @@ absl::StatusOr<CommandSpec> BuildParticlesFlow(const ParsedFlags& flags) {
                            std::pair{"step-size", &v1::ParticleFlowSpec::set_step_size}}) {
     if (absl::Status st = SetDouble(flags, name, true, s, set); !st.ok()) return st;
   }
-  std::optional<double> noise;
-  if (absl::Status st = OptionalDouble(flags, "noise", &noise); !st.ok()) return st;
-  if (noise) {
-    if (!(*noise >= 0.0)) return UsageError("--noise: must be >= 0");
-    s->set_noise(*noise);
-  }
+  if (absl::Status st = LoadNoise(flags, s); !st.ok()) return st;
   if (absl::Status st = LoadSteps(flags, s); !st.ok()) return st;
   absl::StatusOr<uint64_t> seed = Seed(flags);
   if (!seed.ok()) return seed.status();
@@ -249,12 +255,7 @@ absl::StatusOr<CommandSpec> BuildParticlesJko(const ParsedFlags& flags) {
                            std::pair{"epsilon", &v1::JkoSpec::set_epsilon}}) {
     if (absl::Status st = SetDouble(flags, name, true, s, set); !st.ok()) return st;
   }
-  std::optional<double> noise;
-  if (absl::Status st = OptionalDouble(flags, "noise", &noise); !st.ok()) return st;
-  if (noise) {
-    if (!(*noise >= 0.0)) return UsageError("--noise: must be >= 0");
-    s->set_noise(*noise);
-  }
+  if (absl::Status st = LoadNoise(flags, s); !st.ok()) return st;
   if (absl::Status st = LoadSteps(flags, s); !st.ok()) return st;
   absl::StatusOr<Array> density = LoadPoints("density", *flags.Get("density"));
   if (!density.ok()) return density.status();

@@ -173,7 +173,7 @@ absl::StatusOr<JkoOutput> RunEntropicJko(const JkoGrid& grid, VectorXd density, 
     double error = 0.0;
     int64_t it = 0;
     for (; it < o.max_iterations; ++it) {
-      if ((it & 15) == 0 && observer.StopRequested()) return stopped;
+      if (observer.StopRequested()) return stopped;  // every iteration: O(total) work
       const VectorXd kb = kernel.Apply(b);
       // Where the mass is negligible the scalings can grow without bound; capping them at
       // kScalingCap changes the plan only there, and keeps a K b finite.
