@@ -25,8 +25,6 @@
 // point and component (Sigma_j^-1 (z - a c_j) and S_j times it). Lower-order terms
 // (O(n K d) differences, quadratic forms and sums, n K exponentials, K Cholesky
 // factorisations) are not counted; they dominate at small d.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -40,6 +38,7 @@
 #include <Eigen/Core>
 
 #include "absl/status/statusor.h"
+#include "bench/bench_common.h"
 #include "core/diffusion/mixture_velocity.h"
 #include "core/diffusion/schedule.h"
 #include "core/io/npy.h"
@@ -49,7 +48,13 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using advect::bench::Clock;
+using advect::bench::Fail;
+using advect::bench::JsonList;
+using advect::bench::Median;
+using advect::bench::ParseCount;
+using advect::bench::ParseDouble;
+using advect::bench::PeakRssKb;
 using Eigen::Index;
 using Eigen::MatrixXd;
 
@@ -81,24 +86,6 @@ void Usage() {
                "bench/run-flow-bench; see bench/README.md.\n";
 }
 
-[[noreturn]] void Fail(const std::string& message) {
-  std::cerr << "flow_core_bench: " << message << "\n";
-  std::exit(1);
-}
-
-double ParseDouble(const std::string& flag, const std::string& value) {
-  char* end = nullptr;
-  const double v = std::strtod(value.c_str(), &end);
-  if (value.empty() || *end != '\0') Fail(flag + ": expected a number, got \"" + value + "\"");
-  return v;
-}
-
-Index ParseCount(const std::string& flag, const std::string& value) {
-  const double v = ParseDouble(flag, value);
-  if (!(v >= 1) || v != std::floor(v)) Fail(flag + ": expected a positive integer");
-  return static_cast<Index>(v);
-}
-
 Flags ParseFlags(int argc, char** argv) {
   Flags f;
   for (int i = 1; i < argc; ++i) {
@@ -111,16 +98,7 @@ Flags ParseFlags(int argc, char** argv) {
       f.mode = "peak";
       continue;
     }
-    std::string value;
-    const size_t eq = arg.find('=');
-    if (eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      Fail(arg + ": missing value");
-    }
+    const std::string value = advect::bench::FlagValue(argc, argv, i, arg);
     if (arg == "--write") {
       f.mode = "write";
       f.dir = value;
@@ -239,54 +217,12 @@ void Write(const std::string& dir, const Problem& p) {
   Save(dir + "/z.npy", p.z);
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-}
-
-std::string JsonList(const std::vector<double>& v) {
-  std::string s = "[";
-  char buf[32];
-  for (size_t i = 0; i < v.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%s%.6g", i ? ", " : "", v[i]);
-    s += buf;
-  }
-  return s + "]";
-}
-
-long PeakRssKb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
-
-int Peak(const Flags& f) {
-  const MatrixXd a = MatrixXd::Random(f.size, f.size);
-  const MatrixXd b = MatrixXd::Random(f.size, f.size);
-  MatrixXd c(f.size, f.size);
-  c.noalias() = a * b;  // warm-up: pages, caches
-  double best = 1e300;
-  for (int r = 0; r < f.reps; ++r) {
-    const Clock::time_point start = Clock::now();
-    c.noalias() = a * b;
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  const double flops = 2.0 * std::pow(static_cast<double>(f.size), 3);
-  std::printf("{\"mode\": \"peak\", \"library\": \"Eigen %d.%d.%d\", \"simd\": \"%s\", "
-              "\"threads\": %d, \"size\": %lld, \"seconds_best\": %.6g, \"gflops\": %.4g, "
-              "\"check\": %.17g}\n",
-              EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION,
-              Eigen::SimdInstructionSetsInUse(), Eigen::nbThreads(),
-              static_cast<long long>(f.size), best, flops / best * 1e-9, c.sum());
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+  advect::bench::ProgramName() = "flow_core_bench";
   const Flags flags = ParseFlags(argc, argv);
-  if (flags.mode == "peak") return Peak(flags);
+  if (flags.mode == "peak") return advect::bench::PrintDensePeak(flags.size, flags.reps);
   if (flags.mode == "write") {
     Write(flags.dir, Generate(flags));
     std::printf("{\"mode\": \"write\", \"dir\": \"%s\", \"n\": %lld, \"k\": %lld, \"d\": %lld}\n",

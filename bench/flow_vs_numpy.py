@@ -35,10 +35,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+from bench_common import (Recorder, executable_or_hint, fmt_rate, fmt_seconds, peak_worker,
+                          run_one)
 
 PYTHON = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -159,74 +161,12 @@ def numpy_worker(spec):
                       "mean_max_responsibility": max_r}), flush=True)
 
 
-def blas_libraries():
-    libs = set()
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            parts = line.split()
-            base = os.path.basename(parts[-1]) if len(parts) >= 6 else ""
-            if "blas" in base or "mkl" in base or "blis" in base:
-                libs.add(os.path.realpath(parts[-1]))
-    return sorted(libs)
-
-
-def peak_worker(spec):
-    import numpy as np
-
-    size = spec["size"]
-    rng = np.random.default_rng(7)
-    x, y = rng.random((size, size)), rng.random((size, size))
-    np.matmul(x, y)  # warm-up
-    best = float("inf")
-    for _ in range(spec["reps"]):
-        t0 = time.perf_counter()
-        np.matmul(x, y)
-        best = min(best, time.perf_counter() - t0)
-    print(json.dumps({"library": f"numpy {np.__version__} matmul", "blas": blas_libraries(),
-                      "threads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0")),
-                      "size": size, "seconds_best": best,
-                      "gflops": 2.0 * size ** 3 / best * 1e-9}), flush=True)
-
-
 # ----------------------------------------------------------------------------
 # Driver.
 # ----------------------------------------------------------------------------
 
-def run_one(argv, timeout, threads=None):
-    env = dict(os.environ)
-    if threads is not None:
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[var] = str(threads)
-    try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout} s"}
-    if proc.returncode != 0:
-        return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}"}
-    try:
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return {"error": "no JSON line in output: " + proc.stdout[-300:]}
-
-
 def worker(kind, spec):
     return [PYTHON, os.path.abspath(__file__), kind, json.dumps(spec)]
-
-
-def fmt_seconds(s):
-    if s is None:
-        return "—"
-    if s >= 100:
-        return f"{s:.0f} s"
-    if s >= 1:
-        return f"{s:.2f} s"
-    if s >= 1e-3:
-        return f"{s * 1e3:.1f} ms"
-    return f"{s * 1e6:.0f} µs"
-
-
-def fmt_rate(x):
-    return "—" if x is None else (f"{x:.3g}" if x < 1000 else f"{x:,.0f}")
 
 
 def main():
@@ -263,24 +203,10 @@ def main():
     forms = [f.strip() for f in args.forms.split(",") if f.strip()]
     if not forms or any(f not in FORMS for f in forms):
         parser.error("--forms: choose from " + ",".join(FORMS))
-    if not (os.path.isfile(args.bin) and os.access(args.bin, os.X_OK)):
-        print(f"run-flow-bench: {args.bin} not found or not executable. Build it first:\n"
-              "  ninja -C build flow_core_bench\nor pass --bin PATH.", file=sys.stderr)
+    if not executable_or_hint("run-flow-bench", args.bin, "flow_core_bench"):
         return 2
     args.bin = os.path.abspath(args.bin)
-    raw = open(args.raw, "w") if args.raw else None
-    failed = False
-
-    def record(r, **labels):
-        nonlocal failed
-        r.update(labels)
-        if raw:
-            raw.write(json.dumps(r) + "\n")
-            raw.flush()
-        if "error" in r:
-            failed = True
-            print(f"run-flow-bench: {labels}: {r['error']}", file=sys.stderr)
-        return r
+    record = Recorder("run-flow-bench", args.raw)
 
     # Dense-product peak: Eigen with advect's flags, numpy.matmul on 1 and 2 threads.
     peaks = [record(run_one([args.bin, "--peak", "--size", str(peak_size), "--reps", "3"],
@@ -323,9 +249,8 @@ def main():
             rows.append(summarise(d, n, k, runs, forms, peak, details))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        if raw:
-            raw.close()
-    failed = failed or any(row["disagree"] for row in rows)
+        record.close()
+    failed = record.failed or any(row["disagree"] for row in rows)
     print_tables(n, k, reps, times, forms, peaks, peak, rows, details)
     if failed:
         print(f"\nrun-flow-bench: FAILED: a run failed or advect and NumPy disagree "

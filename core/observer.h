@@ -37,6 +37,15 @@ class Observer {
   virtual bool StopRequested() const { return false; }
 };
 
+// observer.StopRequested(), out of line, for polls inside vectorised kernels:
+// were the compiler to devirtualise the call speculatively there, it would
+// make one copy of the loop per guessed observer type and might vectorise the
+// copies differently, so the rounding would depend on the observer passed
+// (one thread or two pass different observers).
+[[gnu::noinline]] inline bool PollStop(const Observer& observer) {
+  return observer.StopRequested();
+}
+
 // An observer that ignores everything and never stops.
 inline Observer& NullObserver() {
   static Observer instance;

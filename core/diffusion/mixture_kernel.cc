@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/linalg/cpu_isa.h"
 
 namespace advect::mixture_kernel {
 
@@ -19,20 +20,12 @@ bool AccumulateAvx512(const Mixture& mixture, const double* z, int64_t ld, int64
 
 namespace {
 
-enum class Isa { kBaseline, kAvx2, kAvx512 };
-
-Isa Detect() {
+CpuIsa Chosen() {
 #ifdef ADVECT_MIXTURE_KERNEL_AVX2
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return Isa::kAvx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
+  return DetectedCpuIsa();
+#else
+  return CpuIsa::kBaseline;
 #endif
-  return Isa::kBaseline;
-}
-
-Isa Chosen() {
-  static const Isa isa = Detect();
-  return isa;
 }
 
 }  // namespace
@@ -41,28 +34,18 @@ bool Accumulate(const Mixture& mixture, const double* z, int64_t ld, int64_t row
                 int64_t ld_out, double* scratch, const Observer& observer) {
 #ifdef ADVECT_MIXTURE_KERNEL_AVX2
   switch (Chosen()) {
-    case Isa::kAvx512:
+    case CpuIsa::kAvx512:
       return AccumulateAvx512(mixture, z, ld, rows, out, ld_out, scratch, observer);
-    case Isa::kAvx2:
+    case CpuIsa::kAvx2:
       return AccumulateAvx2(mixture, z, ld, rows, out, ld_out, scratch, observer);
-    case Isa::kBaseline:
+    case CpuIsa::kBaseline:
       break;
   }
 #endif
   return AccumulateImpl(mixture, z, ld, rows, out, ld_out, scratch, observer);
 }
 
-const char* KernelIsa() {
-  switch (Chosen()) {
-    case Isa::kAvx512:
-      return "avx512";
-    case Isa::kAvx2:
-      return "avx2";
-    case Isa::kBaseline:
-      break;
-  }
-  return "baseline";
-}
+const char* KernelIsa() { return CpuIsaName(Chosen()); }
 
 }  // namespace advect::mixture_kernel
 
@@ -74,11 +57,11 @@ bool AccumulateWithIsa(const char* isa, const Mixture& mixture, const double* z,
   Observer never;
   if (name == "baseline") return AccumulateImpl(mixture, z, ld, rows, out, ld_out, scratch, never);
 #ifdef ADVECT_MIXTURE_KERNEL_AVX2
-  const Isa have = Chosen();
-  if (name == "avx2" && have != Isa::kBaseline) {
+  const CpuIsa have = Chosen();
+  if (name == "avx2" && have != CpuIsa::kBaseline) {
     return AccumulateAvx2(mixture, z, ld, rows, out, ld_out, scratch, never);
   }
-  if (name == "avx512" && have == Isa::kAvx512) {
+  if (name == "avx512" && have == CpuIsa::kAvx512) {
     return AccumulateAvx512(mixture, z, ld, rows, out, ld_out, scratch, never);
   }
 #endif

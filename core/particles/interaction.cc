@@ -6,7 +6,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/linalg/gemm.h"
+#include "core/particles/pair_kernel.h"
 #include "core/solvers/stop_flag.h"
+#include "core/solvers/vector_exp.h"
 
 namespace advect {
 
@@ -16,6 +19,20 @@ using Eigen::MatrixXd;
 namespace {
 
 constexpr Index kBlockRows = 64;
+// The tiles of the Gram-matrix route (Gaussian W above kMaxPairKernelDimension):
+// 256 x 256 doubles, 512 KiB, stay in a core's L2 cache between the products.
+constexpr Index kTile = 256;
+
+// Blocks of rows go to the two parts as 0, 1, 1, 0, 0, 1, 1, 0, ...: with the
+// work of a block falling linearly along the triangle of pairs, the parts get
+// equal shares to within a block.
+int PartOfBlock(Index b) { return static_cast<int>(((b + 1) >> 1) & 1); }
+
+// Whether 2e is a whole number of modest size (the pair kernel's powers).
+bool HalfInteger(double p) {
+  const double twice = 2.0 * (p - 2.0);
+  return twice == std::round(twice) && std::abs(twice) <= 64.0;
+}
 
 // r^e for r > 0, exactly for the small integer and half-integer exponents
 // people use (e in {-2, -1.5, ..., 3}), else by std::pow.
@@ -91,9 +108,127 @@ double Interaction::Radial(double squared, double* value) const {
 bool Interaction::Accumulate(const MatrixXd& x, const Observer& observer, int num_threads,
                              MatrixXd& grad, double* energy) const {
   if (kind_ == Kind::kNone) return true;
+  if (x.rows() == 0) return true;
+  if (kind_ == Kind::kGaussian && x.cols() > kMaxPairKernelDimension) {
+    return AccumulateByProducts(x, observer, num_threads, grad, energy);
+  }
+  if (kind_ == Kind::kAttractionRepulsion && !(HalfInteger(p_) && HalfInteger(q_))) {
+    return AccumulateDirect(x, observer, num_threads, grad, energy);
+  }
+  return AccumulateByPairs(x, observer, num_threads, grad, energy);
+}
+
+bool Interaction::AccumulateByPairs(const MatrixXd& x, const Observer& observer,
+                                    int num_threads, MatrixXd& grad, double* energy) const {
   const Index n = x.rows();
   const Index d = x.cols();
-  if (n == 0) return true;
+  pair_kernel::Radial radial;
+  radial.gaussian = kind_ == Kind::kGaussian;
+  radial.strength = strength_;
+  radial.width = width_;
+  radial.p = p_;
+  radial.q = q_;
+  radial.p_halves = static_cast<int>(2.0 * (p_ - 2.0));
+  radial.q_halves = static_cast<int>(2.0 * (q_ - 2.0));
+  MatrixXd fields[2];
+  double energies[2] = {0.0, 0.0};
+  const Index blocks = (n + kBlockRows - 1) / kBlockRows;
+  const bool ok =
+      RunTwoParts(num_threads > 1 && n > kBlockRows, observer, [&](int part, const Observer& o) {
+        fields[part] = MatrixXd::Zero(n, d);
+        std::vector<double> scratch(static_cast<size_t>(pair_kernel::kChunk));
+        for (Index b = 0; b < blocks; ++b) {
+          if (PartOfBlock(b) != part) continue;
+          if (!pair_kernel::AccumulateRows(radial, x.data(), n, d, b * kBlockRows,
+                                           std::min(n, (b + 1) * kBlockRows),
+                                           fields[part].data(),
+                                           energy != nullptr ? &energies[part] : nullptr,
+                                           scratch.data(), o)) {
+            return false;
+          }
+        }
+        return true;
+      });
+  if (!ok) return false;
+  const double nd = static_cast<double>(n);
+  grad += (fields[0] + fields[1]) / nd;
+  if (energy != nullptr) {
+    // The kernel summed each unordered pair twice; the diagonal adds n W(0).
+    const double diagonal = kind_ == Kind::kGaussian ? nd * strength_ : 0.0;
+    *energy += 0.5 * (energies[0] + energies[1] + diagonal) / (nd * nd);
+  }
+  return true;
+}
+
+bool Interaction::AccumulateByProducts(const MatrixXd& x, const Observer& observer,
+                                       int num_threads, MatrixXd& grad, double* energy) const {
+  const Index n = x.rows();
+  const Index d = x.cols();
+  // W is translation invariant: centring keeps |x_i|^2 + |x_j|^2 - 2 x_i.x_j from cancelling
+  // when the cloud sits far from the origin.
+  const MatrixXd centred = x.rowwise() - x.colwise().mean();
+  const Eigen::VectorXd norms = centred.rowwise().squaredNorm();
+  const double exponent_scale = -0.5 / (width_ * width_);
+  const double gain = -1.0 / (width_ * width_);
+  MatrixXd fields[2];
+  double energies[2] = {0.0, 0.0};
+  const Index tiles = (n + kTile - 1) / kTile;
+  const bool ok =
+      RunTwoParts(num_threads > 1 && n > kTile, observer, [&](int part, const Observer& o) {
+        fields[part] = MatrixXd::Zero(n, d);
+        MatrixXd& field = fields[part];
+        MatrixXd tile(kTile, kTile);
+        Eigen::VectorXd row_sums(kTile), col_sums(kTile);
+        double sum = 0.0;
+        for (Index bi = 0; bi < tiles; ++bi) {
+          if (PartOfBlock(bi) != part) continue;
+          const Index i0 = bi * kTile, ri = std::min(kTile, n - i0);
+          for (Index bj = bi; bj < tiles; ++bj) {
+            if (o.StopRequested()) return false;
+            const Index j0 = bj * kTile, rj = std::min(kTile, n - j0);
+            // k_ij = strength exp(-|x_i - x_j|^2 / (2 width^2)) from the Gram block.
+            Eigen::Map<MatrixXd> k(tile.data(), ri, rj);
+            Gemm(centred.middleRows(i0, ri), false, centred.middleRows(j0, rj), true, -2.0, 0.0,
+                 k);
+            for (Index jj = 0; jj < rj; ++jj) {
+              for (Index ii = 0; ii < ri; ++ii) {
+                const double squared = std::max(k(ii, jj) + norms[i0 + ii] + norms[j0 + jj], 0.0);
+                k(ii, jj) = squared * exponent_scale;
+              }
+            }
+            vector_exp::ExpOrZero(k.data(), k.data(), ri * rj, -708.0);
+            k *= strength_;
+            // Ordered pairs: a diagonal tile holds both (i, j) and (j, i).
+            sum += (bj == bi ? 1.0 : 2.0) * k.sum();
+            // field_i += gain sum_j k_ij (x_i - x_j), and the mirror image for j.
+            row_sums.head(ri) = k.rowwise().sum();
+            field.middleRows(i0, ri) +=
+                gain * (row_sums.head(ri).asDiagonal() * centred.middleRows(i0, ri));
+            Gemm(k, false, centred.middleRows(j0, rj), false, -gain, 1.0,
+                 field.middleRows(i0, ri));
+            if (bj != bi) {
+              col_sums.head(rj) = k.colwise().sum().transpose();
+              field.middleRows(j0, rj) +=
+                  gain * (col_sums.head(rj).asDiagonal() * centred.middleRows(j0, rj));
+              Gemm(k, true, centred.middleRows(i0, ri), false, -gain, 1.0,
+                   field.middleRows(j0, rj));
+            }
+          }
+        }
+        energies[part] = sum;
+        return true;
+      });
+  if (!ok) return false;
+  const double nd = static_cast<double>(n);
+  grad += (fields[0] + fields[1]) / nd;
+  if (energy != nullptr) *energy += 0.5 * (energies[0] + energies[1]) / (nd * nd);
+  return true;
+}
+
+bool Interaction::AccumulateDirect(const MatrixXd& x, const Observer& observer, int num_threads,
+                                   MatrixXd& grad, double* energy) const {
+  const Index n = x.rows();
+  const Index d = x.cols();
   // Rows as contiguous points: x is column-major.
   const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> pts = x;
   const Index half = (n / 2 + kBlockRows - 1) / kBlockRows * kBlockRows;
