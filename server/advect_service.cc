@@ -52,6 +52,9 @@ absl::StatusOr<std::shared_ptr<JobRecord>> AdvectServiceImpl::FindJob(const std:
 
 grpc::ServerWriteReactor<v1::RunResponse>* AdvectServiceImpl::Run(
     grpc::CallbackServerContext* ctx, const v1::RunRequest* request) {
+  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
+    return new EventStreamReactor<v1::RunResponse>(ToGrpcStatus(auth));
+  }
   absl::StatusOr<std::shared_ptr<JobRecord>> job = Submit(request->spec(), CallDeadline(ctx));
   if (!job.ok()) return new EventStreamReactor<v1::RunResponse>(ToGrpcStatus(job.status()));
   return new EventStreamReactor<v1::RunResponse>(ctx, jobs_, *std::move(job), 0,
@@ -61,6 +64,9 @@ grpc::ServerWriteReactor<v1::RunResponse>* AdvectServiceImpl::Run(
 grpc::ServerUnaryReactor* AdvectServiceImpl::SubmitJob(grpc::CallbackServerContext* ctx,
                                                        const v1::SubmitJobRequest* request,
                                                        v1::SubmitJobResponse* response) {
+  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
+    return Done(ctx, auth);
+  }
   std::optional<Clock::time_point> deadline;
   if (request->has_timeout()) {
     const auto& t = request->timeout();
@@ -77,6 +83,9 @@ grpc::ServerUnaryReactor* AdvectServiceImpl::SubmitJob(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* AdvectServiceImpl::GetJob(grpc::CallbackServerContext* ctx,
                                                     const v1::GetJobRequest* request,
                                                     v1::GetJobResponse* response) {
+  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
+    return Done(ctx, auth);
+  }
   absl::StatusOr<std::shared_ptr<JobRecord>> job = FindJob(request->job_id());
   if (job.ok()) *response->mutable_job() = (*job)->Snapshot(true);
   return Done(ctx, job.status());
@@ -84,6 +93,9 @@ grpc::ServerUnaryReactor* AdvectServiceImpl::GetJob(grpc::CallbackServerContext*
 
 grpc::ServerWriteReactor<v1::WatchJobResponse>* AdvectServiceImpl::WatchJob(
     grpc::CallbackServerContext* ctx, const v1::WatchJobRequest* request) {
+  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
+    return new EventStreamReactor<v1::WatchJobResponse>(ToGrpcStatus(auth));
+  }
   if (request->after_sequence() < 0) {
     return new EventStreamReactor<v1::WatchJobResponse>(ToGrpcStatus(absl::InvalidArgumentError(
         absl::StrCat("after_sequence: must be >= 0, got ", request->after_sequence()))));
@@ -98,6 +110,9 @@ grpc::ServerWriteReactor<v1::WatchJobResponse>* AdvectServiceImpl::WatchJob(
 grpc::ServerUnaryReactor* AdvectServiceImpl::CancelJob(grpc::CallbackServerContext* ctx,
                                                        const v1::CancelJobRequest* request,
                                                        v1::CancelJobResponse* response) {
+  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
+    return Done(ctx, auth);
+  }
   absl::StatusOr<std::shared_ptr<JobRecord>> job = FindJob(request->job_id());
   if (job.ok()) {
     jobs_->Stop(*job, absl::StatusCode::kCancelled, "cancelled by CancelJob");
@@ -109,6 +124,9 @@ grpc::ServerUnaryReactor* AdvectServiceImpl::CancelJob(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* AdvectServiceImpl::ListJobs(grpc::CallbackServerContext* ctx,
                                                       const v1::ListJobsRequest* request,
                                                       v1::ListJobsResponse* response) {
+  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
+    return Done(ctx, auth);
+  }
   if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
     return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
                          "page_size: must be in 0..", kMaxPageSize, ", got ", request->page_size())));

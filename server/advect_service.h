@@ -10,15 +10,21 @@
 #include "advect/v1/advect_service.grpc.pb.h"
 #include "server/job_manager.h"
 #include "server/limits.h"
+#include "server/security.h"
 #include "server/task.h"
 
 namespace advect::server {
 
 class AdvectServiceImpl final : public v1::AdvectService::CallbackService {
  public:
+  // `auth` checks every call's bearer token (a disabled one lets every call in).
   AdvectServiceImpl(JobManager* jobs, const TaskFactory* factory, Limits limits,
-                    EventLogLimits event_defaults)
-      : jobs_(jobs), factory_(factory), limits_(limits), event_defaults_(event_defaults) {}
+                    EventLogLimits event_defaults, TokenAuthenticator auth = TokenAuthenticator({}))
+      : jobs_(jobs),
+        factory_(factory),
+        limits_(limits),
+        event_defaults_(event_defaults),
+        auth_(std::move(auth)) {}
 
   grpc::ServerWriteReactor<v1::RunResponse>* Run(grpc::CallbackServerContext* ctx,
                                                  const v1::RunRequest* request) override;
@@ -47,6 +53,7 @@ class AdvectServiceImpl final : public v1::AdvectService::CallbackService {
   const TaskFactory* const factory_;
   const Limits limits_;
   const EventLogLimits event_defaults_;
+  const TokenAuthenticator auth_;
 };
 
 }  // namespace advect::server

@@ -142,6 +142,31 @@ const std::vector<Setting>& Settings() {
          c.shutdown_grace = std::chrono::seconds(s);
          return st;
        }},
+      {"tls-cert", "ADVECT_TLS_CERT", "",
+       "PEM certificate chain; with --tls-key, serve TLS instead of plaintext.",
+       [](const std::string& v, DaemonConfig& c) {
+         c.security.tls_cert = v;
+         return absl::OkStatus();
+       }},
+      {"tls-key", "ADVECT_TLS_KEY", "", "PEM private key of --tls-cert.",
+       [](const std::string& v, DaemonConfig& c) {
+         c.security.tls_key = v;
+         return absl::OkStatus();
+       }},
+      {"tls-client-ca", "ADVECT_TLS_CLIENT_CA", "",
+       "PEM CA certificates; when set, clients must present a certificate they signed "
+       "(mutual TLS).",
+       [](const std::string& v, DaemonConfig& c) {
+         c.security.tls_client_ca = v;
+         return absl::OkStatus();
+       }},
+      {"auth-tokens", "ADVECT_AUTH_TOKENS", "",
+       "File of bearer tokens, one a line; when set, every AdvectService call needs metadata "
+       "\"authorization: Bearer TOKEN\" with one of them (health and reflection stay open).",
+       [](const std::string& v, DaemonConfig& c) {
+         c.security.auth_tokens = v;
+         return absl::OkStatus();
+       }},
       {"log-level", "ADVECT_LOG_LEVEL", "info", "One of trace, debug, info, warn, error, off.",
        [](const std::string& v, DaemonConfig& c) {
          const std::string level = absl::AsciiStrToLower(v);
@@ -214,8 +239,9 @@ std::string DaemonUsage() {
       "Usage: advectd [--flag=value ...]\n\n"
       "Every flag can also be set by its environment variable; a flag wins.\n\n";
   for (const Setting& s : Settings()) {
-    absl::StrAppend(&out, "  --", s.flag, "  (", s.env, ", default ", s.default_text, ")\n      ",
-                    s.help, "\n");
+    absl::StrAppend(&out, "  --", s.flag, "  (", s.env, ", default ",
+                    *s.default_text == '\0' ? "none" : s.default_text, ")\n      ", s.help,
+                    "\n");
   }
   absl::StrAppend(&out,
                   "\nSIGINT/SIGTERM: stop accepting jobs, let running ones finish for the grace "

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/security.h"
 #include "server/server.h"
 
 namespace advect::server {
@@ -17,6 +18,7 @@ struct DaemonConfig {
   ServerOptions server;
   std::chrono::milliseconds shutdown_grace{10'000};
   std::string log_level = "info";
+  SecurityFiles security;  // read at start-up into server.security
   bool help = false;
 };
 

@@ -43,6 +43,18 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  absl::StatusOr<advect::server::SecurityOptions> security =
+      advect::server::LoadSecurity(config->security);
+  if (!security.ok()) {
+    std::cerr << "advectd: " << security.status().message() << "\n";
+    return 2;
+  }
+  config->server.security = *std::move(security);
+  if (!config->server.security.tokens.empty() && !config->server.security.tls.has_value()) {
+    spdlog::warn("--auth-tokens without --tls-cert: bearer tokens travel in plaintext (fine "
+                 "behind a TLS-terminating proxy or on a private network, not elsewhere)");
+  }
+
   absl::StatusOr<std::unique_ptr<advect::server::Server>> server =
       advect::server::Server::Start(config->server);
   if (!server.ok()) {
@@ -50,10 +62,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Printed whatever the log level: with port 0 it is how callers learn the port.
+  const char* transport = !config->server.security.tls.has_value() ? "plaintext"
+                          : config->server.security.tls->client_ca_pem.empty() ? "TLS"
+                                                                               : "mutual TLS";
   if (spdlog::should_log(spdlog::level::info)) {
-    spdlog::info("advectd listening on {} ({} workers, queue capacity {})",
-                 (*server)->address(), config->server.jobs.workers,
-                 config->server.jobs.queue_capacity);
+    spdlog::info("advectd listening on {} ({}{}, {} workers, queue capacity {})",
+                 (*server)->address(), transport,
+                 config->server.security.tokens.empty() ? "" : ", bearer tokens",
+                 config->server.jobs.workers, config->server.jobs.queue_capacity);
   } else {
     std::cout << "advectd listening on " << (*server)->address() << std::endl;
   }

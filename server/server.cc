@@ -35,7 +35,8 @@ absl::StatusOr<v1::FlowModel> FindModel(JobManager& jobs, const std::string& id)
 Server::Server(const ServerOptions& options)
     : jobs_(options.jobs),
       factory_(options.limits, [this](const std::string& id) { return FindModel(jobs_, id); }),
-      service_(&jobs_, &factory_, options.limits, options.events) {}
+      service_(&jobs_, &factory_, options.limits, options.events,
+               TokenAuthenticator(options.security.tokens)) {}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   grpc::EnableDefaultHealthCheckService(true);
@@ -45,7 +46,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::ServerBuilder builder;
   // gRPC enables SO_REUSEPORT by default; without this two servers could share a port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen, ServerCredentialsFor(options.security),
+                           &server->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(
       std::min<int64_t>(options.max_message_bytes, std::numeric_limits<int>::max())));
   builder.SetMaxSendMessageSize(-1);

@@ -15,6 +15,7 @@
 #include "server/job_factory.h"
 #include "server/job_manager.h"
 #include "server/limits.h"
+#include "server/security.h"
 
 namespace advect::server {
 
@@ -24,6 +25,7 @@ struct ServerOptions {
   Limits limits;
   EventLogLimits events;                   // defaults for every job's event log
   int64_t max_message_bytes = 64 << 20;    // largest request accepted
+  SecurityOptions security;                // TLS and bearer tokens (default: neither)
 };
 
 class Server {

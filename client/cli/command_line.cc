@@ -67,6 +67,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       if (!IsGroup(arg)) return UsageError(UnknownCommand(arg));
       out.group = arg;
       words.push_back(arg);
+      out.command = FindCommand(out.group, "");  // a one-word command ends the words
       continue;
     }
     out.command = FindCommand(out.group, arg);
@@ -75,7 +76,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
   if (out.command != nullptr) {
     std::vector<std::string> rest(args.begin() + static_cast<long>(i), args.end());
     absl::StatusOr<ParsedFlags> parsed = ParseFlags(
-        rest, AllFlags(*out.command), absl::StrCat(out.group, " ", out.command->name));
+        rest, AllFlags(*out.command), CommandName(*out.command));
     if (!parsed.ok()) return parsed.status();
     out.flags = *std::move(parsed);
     for (const FlagDef& g : GlobalFlags()) {
@@ -93,6 +94,16 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
   if (globals.Has("server") && globals.Get("server")->empty()) {
     return UsageError("--server: empty address");
   }
+  out.globals.tls = globals.Has("tls");
+  out.globals.tls_ca = globals.Get("tls-ca").value_or("");
+  out.globals.tls_cert = globals.Get("tls-cert").value_or("");
+  out.globals.tls_key = globals.Get("tls-key").value_or("");
+  out.globals.token = globals.Get("token").value_or("");
+  if (out.globals.tls_cert.empty() != out.globals.tls_key.empty()) {
+    return UsageError(out.globals.tls_cert.empty() ? "--tls-key: needs --tls-cert too"
+                                                   : "--tls-cert: needs --tls-key too");
+  }
+  if (globals.Has("token") && out.globals.token.empty()) return UsageError("--token: empty");
   if (out.help) return out;
   if (out.command == nullptr) {
     return UsageError(out.group.empty()
@@ -101,7 +112,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
                                          out.group, " --help'"));
   }
   const size_t want = out.command->positional.empty() ? 0 : 1;
-  const std::string cmd = absl::StrCat(out.group, " ", out.command->name);
+  const std::string cmd = CommandName(*out.command);
   if (out.flags.positionals.size() < want) {
     return UsageError(absl::StrCat(cmd, ": missing the job ", out.command->positional,
                                    "; run 'advect ", cmd, " --help'"));

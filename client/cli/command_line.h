@@ -15,6 +15,9 @@ namespace advect::cli {
 struct GlobalOptions {
   std::string server;  // resolved: --server, else $ADVECT_SERVER, else the default
   bool json = false;
+  bool tls = false;
+  std::string tls_ca, tls_cert, tls_key;  // file paths, empty when not given
+  std::string token;                      // --token as given (ADVECT_TOKEN is read by main)
 };
 
 // A parsed command line.

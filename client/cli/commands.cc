@@ -1,5 +1,7 @@
 #include "client/cli/commands.h"
 
+#include "absl/strings/str_cat.h"
+
 #include "client/cli/common_flags.h"
 #include "client/cli/flow_command.h"
 #include "client/cli/meanfield_command.h"
@@ -42,6 +44,11 @@ const std::vector<FlagDef>& GlobalFlags() {
   static const auto* flags = new std::vector<FlagDef>{
       {"server", "HOST:PORT", "address of advectd (default: $ADVECT_SERVER, else\n127.0.0.1:50051)"},
       {"json", "", "print the result as proto3 JSON (snake_case field names)\non stdout, nothing else"},
+      {"tls", "", "connect with TLS, verifying the server against the system's\nroot certificates (implied by --tls-ca and --tls-cert)"},
+      {"tls-ca", "FILE", "PEM root certificates that sign the server's certificate"},
+      {"tls-cert", "FILE", "PEM client certificate for mutual TLS (with --tls-key)"},
+      {"tls-key", "FILE", "PEM private key of --tls-cert"},
+      {"token", "TOKEN", "bearer token sent with every call (default: $ADVECT_TOKEN)"},
   };
   return *flags;
 }
@@ -461,6 +468,19 @@ const std::vector<CommandDef>& Commands() {
        "finished job is left as it is. Use 'advect jobs watch ID' to see it end.",
        "ID",
        {}},
+      {"health",
+       "",
+       "check that the server is up and serving (gRPC health service)",
+       {"health [--timeout SECONDS]"},
+       "Asks the server's grpc.health.v1.Health/Check for the overall status and\n"
+       "prints it (SERVING, NOT_SERVING, ...; --json: {\"status\": \"SERVING\"}).\n"
+       "Exits 0 when the server is serving, 4 when it is not, cannot be reached or\n"
+       "does not answer within the timeout. Needs no token: the container image's\n"
+       "HEALTHCHECK and Kubernetes probes use it.",
+       "",
+       {
+           {"timeout", "SECONDS", "give up after this long, > 0 (default 5)"},
+       }},
   };
   return *commands;
 }
@@ -473,8 +493,12 @@ const CommandDef* FindCommand(absl::string_view group, absl::string_view name) {
 }
 
 bool IsGroup(absl::string_view group) {
-  return group == "ot" || group == "flow" || group == "particles" || group == "tokens" || group == "meanfield" ||
-         group == "jobs";
+  return group == "ot" || group == "flow" || group == "particles" || group == "tokens" ||
+         group == "meanfield" || group == "jobs" || group == "health";
+}
+
+std::string CommandName(const CommandDef& command) {
+  return command.name.empty() ? command.group : absl::StrCat(command.group, " ", command.name);
 }
 
 std::vector<FlagDef> AllFlags(const CommandDef& command) {

@@ -12,8 +12,8 @@ namespace advect::cli {
 
 // One command: `advect GROUP NAME [POSITIONALS] [FLAGS]`.
 struct CommandDef {
-  std::string group;            // "ot" or "jobs"
-  std::string name;             // "sinkhorn", "list", ...
+  std::string group;            // "ot", "jobs", ...; a one-word command ("health") is a group
+  std::string name;             // "sinkhorn", "list", ...; empty for a one-word command
   std::string summary;          // one line, for the group and top-level help
   std::vector<std::string> synopsis;  // usage lines after "advect [GLOBAL FLAGS] "
   std::string description;      // wrapped paragraphs
@@ -23,6 +23,9 @@ struct CommandDef {
 
 // Flags every command accepts, anywhere on the command line.
 const std::vector<FlagDef>& GlobalFlags();
+
+// "group name", or "group" for a one-word command.
+std::string CommandName(const CommandDef& command);
 
 // All commands, in help order.
 const std::vector<CommandDef>& Commands();

@@ -10,6 +10,7 @@
 #include "client/cli/context.h"
 #include "client/cli/errors.h"
 #include "client/cli/flow_command.h"
+#include "client/cli/health_command.h"
 #include "client/cli/meanfield_command.h"
 #include "client/cli/particles_command.h"
 #include "client/cli/tokens_command.h"
@@ -28,6 +29,7 @@ absl::Status Dispatch(const Context& context, const CommandLine& line) {
   if (line.group == "particles") return RunParticlesCommand(context, name, line.flags);
   if (line.group == "tokens") return RunTokensCommand(context, name, line.flags);
   if (line.group == "meanfield") return RunMeanFieldCommand(context, name, line.flags);
+  if (line.group == "health") return RunHealth(context, line.flags);
   if (name == "list") return RunJobsList(context, line.flags);
   if (name == "get") return RunJobsGet(context, line.flags);
   if (name == "watch") return RunJobsWatch(context, line.flags);
@@ -52,11 +54,21 @@ int Main(int argc, char** argv) {
     std::fputs(text.c_str(), stdout);
     return kExitOk;
   }
-  auto channel = client::MakeChannel(line->globals.server);
+  const GlobalOptions& g = line->globals;
+  const char* env_token = std::getenv("ADVECT_TOKEN");
+  absl::StatusOr<client::ChannelSecurity> security = client::LoadChannelSecurity(
+      g.tls, g.tls_ca, g.tls_cert, g.tls_key,
+      !g.token.empty() ? g.token : (env_token != nullptr ? env_token : ""));
+  if (!security.ok()) {
+    std::fprintf(stderr, "%s\n", ErrorLine(InputError(security.status().message())).c_str());
+    return kExitInput;
+  }
+  auto channel = client::MakeChannel(g.server, *security);
   auto stub = v1::AdvectService::NewStub(channel);
   Context context;
   context.globals = line->globals;
   context.stub = stub.get();
+  context.channel = channel;
   context.err_is_tty = isatty(fileno(stderr)) != 0;
   absl::Status status = Dispatch(context, *line);
   std::fflush(stdout);

@@ -43,7 +43,7 @@ std::string CommandTable(absl::string_view group) {
   std::string out;
   for (const CommandDef& c : Commands()) {
     if (!group.empty() && c.group != group) continue;
-    std::string label = absl::StrCat("  ", c.group, " ", c.name);
+    std::string label = absl::StrCat("  ", CommandName(c));
     label.resize(std::max<size_t>(label.size() + 2, 18), ' ');
     absl::StrAppend(&out, label, c.summary, "\n");
   }

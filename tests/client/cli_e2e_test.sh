@@ -8,111 +8,35 @@ set -u
 ADVECTD=${1:?usage: cli_e2e_test.sh ADVECTD ADVECT EXAMPLES_DIR}
 ADVECT=${2:?advect binary}
 EX=${3:?examples directory}
-PY=/usr/bin/python3
 
 if [[ ! -x "$ADVECTD" ]]; then
   echo "SKIP: $ADVECTD is not built"
   exit 77
 fi
 
-TMP=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-FAILURES=0
-CHECKS=0
-fail() { echo "FAIL: $*"; FAILURES=$((FAILURES + 1)); }
-pass() { CHECKS=$((CHECKS + 1)); }
-
-# run NAME CMD...: runs CMD, keeping stdout in $TMP/NAME.out, stderr in $TMP/NAME.err, code in RC.
-run() {
-  local name=$1
-  shift
-  "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-  RC=$?
-}
-
-# expect NAME CODE CMD...: runs CMD and checks its exit code.
-expect() {
-  local name=$1 code=$2
-  shift 2
-  run "$name" "$@"
-  if [[ $RC -ne $code ]]; then
-    fail "$name: exit code $RC, expected $code: $*"
-    sed 's/^/  stderr: /' "$TMP/$name.err" | head -5
-  else
-    pass
-  fi
-}
-
-# expect_message NAME CODE PATTERN CMD...: exit code CODE and PATTERN in stderr.
-expect_message() {
-  local name=$1 code=$2 pattern=$3
-  shift 3
-  expect "$name" "$code" "$@"
-  if ! grep -qF -- "$pattern" "$TMP/$name.err"; then
-    fail "$name: stderr lacks '$pattern': $(head -3 "$TMP/$name.err")"
-  elif ! grep -qE '^(advect|error): ' "$TMP/$name.err"; then
-    fail "$name: stderr does not start with 'advect: ' or 'error: '"
-  else
-    pass
-  fi
-}
-
-# expect_error NAME CODE PATTERN CMD...: expect_message, and nothing on stdout.
-expect_error() {
-  expect_message "$@"
-  if [[ -s "$TMP/$1.out" ]]; then fail "$1: stdout is not empty"; fi
-}
-
-# pycheck NAME PYTHON_CODE ARGS...: runs python code (with json, sys, numpy as np imported).
-pycheck() {
-  local name=$1 code=$2
-  shift 2
-  if "$PY" -c "import json, sys
-import numpy as np
-$code" "$@" 2>"$TMP/$name.pyerr"; then
-    pass
-  else
-    fail "$name: $(tail -3 "$TMP/$name.pyerr")"
-  fi
-}
-
-# ---------------------------------------------------------------- server
-unset ADVECT_SERVER
-"$ADVECTD" --listen 127.0.0.1:0 >"$TMP/advectd.log" 2>&1 &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 200); do
-  PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$TMP/advectd.log" | head -1)
-  [[ -n "$PORT" ]] && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "FAIL: advectd exited early:"; cat "$TMP/advectd.log"; exit 1
-  fi
-  sleep 0.05
-done
-if [[ -z "$PORT" ]]; then echo "FAIL: advectd did not print 'listening on 127.0.0.1:PORT'"; exit 1; fi
-echo "advectd (pid $SERVER_PID) listening on 127.0.0.1:$PORT"
+# shellcheck source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
+unset ADVECT_SERVER ADVECT_TOKEN
+start_advectd
 export ADVECT_SERVER=127.0.0.1:$PORT
 A=("$ADVECT")
 
 # ---------------------------------------------------------------- help
-for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "particles jko" "tokens" "tokens evolve" "meanfield" "meanfield train" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel"; do
+for cmd in "" "ot" "jobs" "particles" "particles flow" "particles mmd" "particles svgd" "particles jko" "tokens" "tokens evolve" "meanfield" "meanfield train" "flow langevin" "ot sinkhorn" "ot exact" "ot 1d" "ot sliced" "ot gaussian" "ot unbalanced" "ot divergence" "ot interpolate" "ot barycenter" "jobs list" "jobs get" "jobs watch" "jobs cancel" "health"; do
   # shellcheck disable=SC2086
   expect "help_${cmd// /_}" 0 "${A[@]}" $cmd --help
   grep -q "^Usage: advect" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no Usage line"
   grep -q "Exit codes" "$TMP/help_${cmd// /_}.out" || fail "help '$cmd': no exit codes"
 done
+
+# ---------------------------------------------------------------- health
+expect health 0 "${A[@]}" health
+[[ "$(cat "$TMP/health.out")" == "SERVING" ]] || fail "health: printed '$(cat "$TMP/health.out")'"
+expect health_json 0 "${A[@]}" --json health --timeout 2
+pycheck health_json 'assert json.load(open(sys.argv[1])) == {"status": "SERVING"}' "$TMP/health_json.out"
+expect_error health_down 4 "error: UNAVAILABLE: " "${A[@]}" --server 127.0.0.1:1 health --timeout 2
+expect_error health_timeout 2 "--timeout: must be in (0, 3600]" "${A[@]}" health --timeout 0
+expect_error health_extra 2 "unexpected argument 'now'" "${A[@]}" health now
 
 # ---------------------------------------------------------------- ot sinkhorn, human output
 expect quick 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05
@@ -765,6 +689,4 @@ expect_error out_not_dir 3 "--out" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$E
   --epsilon 0.05 --out "$EX/x.npy/sub"
 
 # ---------------------------------------------------------------- done
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then fail "advectd died during the test"; fi
-echo "$CHECKS checks passed, $FAILURES failed"
-[[ $FAILURES -eq 0 ]]
+finish

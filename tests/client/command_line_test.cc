@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "client/cli/commands.h"
 #include "client/cli/errors.h"
 #include "client/cli/usage.h"
 
@@ -31,6 +32,27 @@ TEST(CommandLine, GlobalFlagsAnywhere) {
   EXPECT_TRUE(line->globals.json);
   EXPECT_EQ(line->globals.server, "h:1");
   EXPECT_EQ(line->flags.positionals, (std::vector<std::string>{"ID"}));
+}
+
+// A one-word command (`advect health`) is a group with an unnamed command: the
+// word after it is a flag or an argument, never a command name.
+TEST(CommandLine, OneWordCommand) {
+  auto line = Parse({"--json", "health", "--timeout", "3"});
+  ASSERT_TRUE(line.ok()) << line.status();
+  ASSERT_NE(line->command, nullptr);
+  EXPECT_EQ(line->group, "health");
+  EXPECT_EQ(CommandName(*line->command), "health");
+  EXPECT_TRUE(line->globals.json);
+  EXPECT_EQ(line->flags.Get("timeout"), "3");
+
+  auto extra = Parse({"health", "list"});
+  ASSERT_FALSE(extra.ok());
+  EXPECT_EQ(ExitCodeOf(extra.status()), kExitUsage);
+  EXPECT_NE(extra.status().message().find("health: unexpected argument 'list'"),
+            std::string::npos)
+      << extra.status();
+  EXPECT_NE(CommandHelp(*Parse({"health", "--help"})->command).find("Usage: advect [GLOBAL FLAGS] health"),
+            std::string::npos);
 }
 
 TEST(CommandLine, ServerFromEnvironmentThenDefault) {
