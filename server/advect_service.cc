@@ -31,13 +31,26 @@ std::optional<Clock::time_point> CallDeadline(const grpc::CallbackServerContext*
 
 }  // namespace
 
+absl::Status AdvectServiceImpl::Counted(const char* method, absl::Status status) {
+  if (!status.ok() && metrics_ != nullptr) metrics_->CallRefused(method, status.code());
+  return status;
+}
+
+absl::Status AdvectServiceImpl::Authorize(const char* method,
+                                          const grpc::CallbackServerContext* ctx) {
+  return Counted(method, auth_.Check(ctx->client_metadata()));
+}
+
 absl::StatusOr<std::shared_ptr<JobRecord>> AdvectServiceImpl::Submit(
     const v1::JobSpec& spec, std::optional<Clock::time_point> deadline) {
   absl::StatusOr<std::unique_ptr<Task>> task = factory_->Prepare(spec);
   if (!task.ok()) return task.status();
   absl::StatusOr<EventLogLimits> events = EventLimitsFor(spec, **task, limits_, event_defaults_);
   if (!events.ok()) return events.status();
-  return jobs_->Submit(*std::move(task), *events, deadline);
+  absl::StatusOr<std::shared_ptr<JobRecord>> job =
+      jobs_->Submit(*std::move(task), *events, deadline);
+  if (job.ok() && metrics_ != nullptr) metrics_->JobSubmitted((*job)->kind());
+  return job;
 }
 
 absl::StatusOr<std::shared_ptr<JobRecord>> AdvectServiceImpl::FindJob(const std::string& job_id) {
@@ -52,88 +65,81 @@ absl::StatusOr<std::shared_ptr<JobRecord>> AdvectServiceImpl::FindJob(const std:
 
 grpc::ServerWriteReactor<v1::RunResponse>* AdvectServiceImpl::Run(
     grpc::CallbackServerContext* ctx, const v1::RunRequest* request) {
-  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
-    return new EventStreamReactor<v1::RunResponse>(ToGrpcStatus(auth));
-  }
+  using Reactor = EventStreamReactor<v1::RunResponse>;
+  if (absl::Status auth = Authorize("Run", ctx); !auth.ok()) return new Reactor(ToGrpcStatus(auth));
   absl::StatusOr<std::shared_ptr<JobRecord>> job = Submit(request->spec(), CallDeadline(ctx));
-  if (!job.ok()) return new EventStreamReactor<v1::RunResponse>(ToGrpcStatus(job.status()));
-  return new EventStreamReactor<v1::RunResponse>(ctx, jobs_, *std::move(job), 0,
-                                                 /*owns_job=*/true);
+  if (!job.ok()) return new Reactor(ToGrpcStatus(Counted("Run", job.status())));
+  return new Reactor(ctx, jobs_, *std::move(job), 0, /*owns_job=*/true, metrics_);
 }
 
 grpc::ServerUnaryReactor* AdvectServiceImpl::SubmitJob(grpc::CallbackServerContext* ctx,
                                                        const v1::SubmitJobRequest* request,
                                                        v1::SubmitJobResponse* response) {
-  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
-    return Done(ctx, auth);
-  }
+  if (absl::Status auth = Authorize("SubmitJob", ctx); !auth.ok()) return Done(ctx, auth);
   std::optional<Clock::time_point> deadline;
   if (request->has_timeout()) {
     const auto& t = request->timeout();
     if (t.seconds() < 0 || t.nanos() < 0 || (t.seconds() == 0 && t.nanos() == 0)) {
-      return Done(ctx, absl::InvalidArgumentError("timeout: must be positive when set"));
+      return Done(ctx, Counted("SubmitJob",
+                               absl::InvalidArgumentError("timeout: must be positive when set")));
     }
     deadline = Clock::now() + std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos());
   }
   absl::StatusOr<std::shared_ptr<JobRecord>> job = Submit(request->spec(), deadline);
   if (job.ok()) *response->mutable_job() = (*job)->Snapshot(false);
-  return Done(ctx, job.status());
+  return Done(ctx, Counted("SubmitJob", job.status()));
 }
 
 grpc::ServerUnaryReactor* AdvectServiceImpl::GetJob(grpc::CallbackServerContext* ctx,
                                                     const v1::GetJobRequest* request,
                                                     v1::GetJobResponse* response) {
-  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
-    return Done(ctx, auth);
-  }
+  if (absl::Status auth = Authorize("GetJob", ctx); !auth.ok()) return Done(ctx, auth);
   absl::StatusOr<std::shared_ptr<JobRecord>> job = FindJob(request->job_id());
   if (job.ok()) *response->mutable_job() = (*job)->Snapshot(true);
-  return Done(ctx, job.status());
+  return Done(ctx, Counted("GetJob", job.status()));
 }
 
 grpc::ServerWriteReactor<v1::WatchJobResponse>* AdvectServiceImpl::WatchJob(
     grpc::CallbackServerContext* ctx, const v1::WatchJobRequest* request) {
-  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
-    return new EventStreamReactor<v1::WatchJobResponse>(ToGrpcStatus(auth));
+  using Reactor = EventStreamReactor<v1::WatchJobResponse>;
+  if (absl::Status auth = Authorize("WatchJob", ctx); !auth.ok()) {
+    return new Reactor(ToGrpcStatus(auth));
   }
   if (request->after_sequence() < 0) {
-    return new EventStreamReactor<v1::WatchJobResponse>(ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("after_sequence: must be >= 0, got ", request->after_sequence()))));
+    return new Reactor(ToGrpcStatus(Counted(
+        "WatchJob", absl::InvalidArgumentError(absl::StrCat("after_sequence: must be >= 0, got ",
+                                                            request->after_sequence())))));
   }
   absl::StatusOr<std::shared_ptr<JobRecord>> job = FindJob(request->job_id());
-  if (!job.ok()) return new EventStreamReactor<v1::WatchJobResponse>(ToGrpcStatus(job.status()));
-  return new EventStreamReactor<v1::WatchJobResponse>(ctx, jobs_, *std::move(job),
-                                                      request->after_sequence(),
-                                                      /*owns_job=*/false);
+  if (!job.ok()) return new Reactor(ToGrpcStatus(Counted("WatchJob", job.status())));
+  return new Reactor(ctx, jobs_, *std::move(job), request->after_sequence(),
+                     /*owns_job=*/false, metrics_);
 }
 
 grpc::ServerUnaryReactor* AdvectServiceImpl::CancelJob(grpc::CallbackServerContext* ctx,
                                                        const v1::CancelJobRequest* request,
                                                        v1::CancelJobResponse* response) {
-  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
-    return Done(ctx, auth);
-  }
+  if (absl::Status auth = Authorize("CancelJob", ctx); !auth.ok()) return Done(ctx, auth);
   absl::StatusOr<std::shared_ptr<JobRecord>> job = FindJob(request->job_id());
   if (job.ok()) {
     jobs_->Stop(*job, absl::StatusCode::kCancelled, "cancelled by CancelJob");
     *response->mutable_job() = (*job)->Snapshot(false);
   }
-  return Done(ctx, job.status());
+  return Done(ctx, Counted("CancelJob", job.status()));
 }
 
 grpc::ServerUnaryReactor* AdvectServiceImpl::ListJobs(grpc::CallbackServerContext* ctx,
                                                       const v1::ListJobsRequest* request,
                                                       v1::ListJobsResponse* response) {
-  if (absl::Status auth = auth_.Check(ctx->client_metadata()); !auth.ok()) {
-    return Done(ctx, auth);
-  }
+  if (absl::Status auth = Authorize("ListJobs", ctx); !auth.ok()) return Done(ctx, auth);
   if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
-    return Done(ctx, absl::InvalidArgumentError(absl::StrCat(
-                         "page_size: must be in 0..", kMaxPageSize, ", got ", request->page_size())));
+    return Done(ctx, Counted("ListJobs", absl::InvalidArgumentError(absl::StrCat(
+                                             "page_size: must be in 0..", kMaxPageSize, ", got ",
+                                             request->page_size()))));
   }
   if (!v1::JobState_IsValid(request->state())) {
-    return Done(ctx, absl::InvalidArgumentError(
-                         absl::StrCat("state: unknown job state ", request->state())));
+    return Done(ctx, Counted("ListJobs", absl::InvalidArgumentError(absl::StrCat(
+                                             "state: unknown job state ", request->state()))));
   }
   absl::StatusOr<JobPage> page =
       jobs_->List(request->state(), request->page_size() == 0 ? kDefaultPageSize
@@ -143,7 +149,7 @@ grpc::ServerUnaryReactor* AdvectServiceImpl::ListJobs(grpc::CallbackServerContex
     for (const auto& job : page->jobs) *response->add_jobs() = job->Snapshot(false);
     response->set_next_page_token(page->next_page_token);
   }
-  return Done(ctx, page.status());
+  return Done(ctx, Counted("ListJobs", page.status()));
 }
 
 }  // namespace advect::server

@@ -10,6 +10,7 @@
 #include "advect/v1/advect_service.grpc.pb.h"
 #include "server/job_manager.h"
 #include "server/limits.h"
+#include "server/metrics.h"
 #include "server/security.h"
 #include "server/task.h"
 
@@ -19,12 +20,14 @@ class AdvectServiceImpl final : public v1::AdvectService::CallbackService {
  public:
   // `auth` checks every call's bearer token (a disabled one lets every call in).
   AdvectServiceImpl(JobManager* jobs, const TaskFactory* factory, Limits limits,
-                    EventLogLimits event_defaults, TokenAuthenticator auth = TokenAuthenticator({}))
+                    EventLogLimits event_defaults, TokenAuthenticator auth = TokenAuthenticator({}),
+                    ServerMetrics* metrics = nullptr)
       : jobs_(jobs),
         factory_(factory),
         limits_(limits),
         event_defaults_(event_defaults),
-        auth_(std::move(auth)) {}
+        auth_(std::move(auth)),
+        metrics_(metrics) {}
 
   grpc::ServerWriteReactor<v1::RunResponse>* Run(grpc::CallbackServerContext* ctx,
                                                  const v1::RunRequest* request) override;
@@ -49,11 +52,17 @@ class AdvectServiceImpl final : public v1::AdvectService::CallbackService {
                                                     std::optional<Clock::time_point> deadline);
   absl::StatusOr<std::shared_ptr<JobRecord>> FindJob(const std::string& job_id);
 
+  // `status`, counted as a refused `method` call when it is not OK; the
+  // caller's token checked first.
+  absl::Status Counted(const char* method, absl::Status status);
+  absl::Status Authorize(const char* method, const grpc::CallbackServerContext* ctx);
+
   JobManager* const jobs_;
   const TaskFactory* const factory_;
   const Limits limits_;
   const EventLogLimits event_defaults_;
   const TokenAuthenticator auth_;
+  ServerMetrics* const metrics_;  // may be null
 };
 
 }  // namespace advect::server

@@ -142,6 +142,28 @@ const std::vector<Setting>& Settings() {
          c.shutdown_grace = std::chrono::seconds(s);
          return st;
        }},
+      {"metrics-listen", "ADVECT_METRICS_LISTEN", "",
+       "HOST:PORT of an HTTP endpoint serving Prometheus metrics at /metrics; port 0 picks a "
+       "free port (logged).",
+       [](const std::string& v, DaemonConfig& c) {
+         if (!v.empty() && v.rfind(':') == std::string::npos) {
+           return absl::InvalidArgumentError(absl::StrCat("expected HOST:PORT, got \"", v, "\""));
+         }
+         c.server.metrics_listen = v;
+         return absl::OkStatus();
+       }},
+      {"log-format", "ADVECT_LOG_FORMAT", "text",
+       "text, or json: one JSON object a line (time, level, thread, msg, and job_id on lines "
+       "about a job).",
+       [](const std::string& v, DaemonConfig& c) {
+         const std::string format = absl::AsciiStrToLower(v);
+         if (format != "text" && format != "json") {
+           return absl::InvalidArgumentError(
+               absl::StrCat("expected text or json, got \"", v, "\""));
+         }
+         c.log_format = format;
+         return absl::OkStatus();
+       }},
       {"tls-cert", "ADVECT_TLS_CERT", "",
        "PEM certificate chain; with --tls-key, serve TLS instead of plaintext.",
        [](const std::string& v, DaemonConfig& c) {

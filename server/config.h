@@ -18,6 +18,7 @@ struct DaemonConfig {
   ServerOptions server;
   std::chrono::milliseconds shutdown_grace{10'000};
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json"
   SecurityFiles security;  // read at start-up into server.security
   bool help = false;
 };

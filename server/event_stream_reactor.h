@@ -14,6 +14,7 @@
 
 #include "server/job_manager.h"
 #include "server/job_record.h"
+#include "server/metrics.h"
 
 namespace advect::server {
 
@@ -23,9 +24,17 @@ class EventStreamReactor final : public grpc::ServerWriteReactor<Response> {
   // Streams the events of `job` with sequence > `after` until the job ends.
   // With `owns_job` (Run), the job is stopped if the call ends first: CANCELLED
   // when the client goes away, DEADLINE_EXCEEDED when the call's deadline passes.
+  // `metrics` (may be null) counts the stream while it is open.
   EventStreamReactor(grpc::CallbackServerContext* ctx, JobManager* jobs,
-                     std::shared_ptr<JobRecord> job, int64_t after, bool owns_job)
-      : ctx_(ctx), jobs_(jobs), job_(std::move(job)), last_sent_(after), owns_job_(owns_job) {
+                     std::shared_ptr<JobRecord> job, int64_t after, bool owns_job,
+                     ServerMetrics* metrics)
+      : ctx_(ctx),
+        jobs_(jobs),
+        job_(std::move(job)),
+        last_sent_(after),
+        owns_job_(owns_job),
+        metrics_(metrics) {
+    if (metrics_ != nullptr) metrics_->StreamOpened();
     listener_ = job_->AddListener([this] { Pump(); });
     Pump();
   }
@@ -49,6 +58,7 @@ class EventStreamReactor final : public grpc::ServerWriteReactor<Response> {
 
   void OnDone() override {
     if (job_) job_->RemoveListener(listener_);  // waits out a listener call in progress
+    if (metrics_ != nullptr) metrics_->StreamClosed();
     delete this;
   }
 
@@ -98,6 +108,7 @@ class EventStreamReactor final : public grpc::ServerWriteReactor<Response> {
   std::mutex mu_;
   int64_t last_sent_ = 0;
   bool owns_job_ = false;
+  ServerMetrics* metrics_ = nullptr;  // null for an error-only stream
   bool writing_ = false;
   bool cancelled_ = false;
   bool finished_ = false;

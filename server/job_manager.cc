@@ -68,12 +68,14 @@ std::shared_ptr<JobRecord> JobManager::Find(const std::string& id) {
 void JobManager::Stop(const std::shared_ptr<JobRecord>& job, absl::StatusCode code,
                       std::string message) {
   if (!job->RequestStop(code, std::move(message))) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = std::find(queue_.begin(), queue_.end(), job);
-  if (it != queue_.end()) {  // it ended at once, and no worker will see it
-    queue_.erase(it);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = std::find(queue_.begin(), queue_.end(), job);
+    if (it == queue_.end()) return;  // a worker has it and will note its end
+    queue_.erase(it);                // it ended at once, and no worker will see it
     ended_.push_back(job);
   }
+  if (options_.on_ended) options_.on_ended(*job);
 }
 
 absl::StatusOr<JobPage> JobManager::List(v1::JobState state, int page_size,
@@ -106,8 +108,13 @@ void JobManager::BeginShutdown(const std::string& reason) {
     queued.swap(queue_);
   }
   for (auto& job : queued) job->RequestStop(absl::StatusCode::kCancelled, reason);
-  std::lock_guard<std::mutex> lock(mu_);
-  ended_.insert(ended_.end(), queued.begin(), queued.end());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_.insert(ended_.end(), queued.begin(), queued.end());
+  }
+  if (options_.on_ended) {
+    for (const auto& job : queued) options_.on_ended(*job);
+  }
 }
 
 bool JobManager::WaitIdle(Clock::time_point deadline) {
@@ -151,6 +158,7 @@ void JobManager::WorkerLoop() {
                    v1::JobState_Name(done.state()), done.progress().iteration(),
                    done.has_error() ? absl::StrCat(", ", done.error().message()) : "");
     }
+    if (options_.on_ended) options_.on_ended(*job);
     lock.lock();
     ended_.push_back(std::move(job));
     --running_;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,9 @@ struct JobManagerOptions {
   int queue_capacity = 64;       // jobs waiting for a worker
   std::chrono::seconds finished_ttl{3600};
   int max_finished_jobs = 1000;
+  // Called once per job when it reaches its terminal state (on the thread that
+  // ended it, without the manager's lock); may be empty.
+  std::function<void(const JobRecord&)> on_ended;
 };
 
 struct JobPage {

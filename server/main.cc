@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/config.h"
+#include "server/logging.h"
 #include "server/server.h"
 #include "spdlog/spdlog.h"
 
@@ -33,8 +34,11 @@ int main(int argc, char** argv) {
     std::cout << advect::server::DaemonUsage();
     return 0;
   }
-  spdlog::set_level(spdlog::level::from_str(config->log_level));
-  spdlog::flush_on(spdlog::level::info);
+  if (absl::Status s = advect::server::ConfigureLogging(config->log_level, config->log_format);
+      !s.ok()) {
+    std::cerr << "advectd: " << s.message() << "\n";
+    return 2;
+  }
 
   // Block the stop signals in every thread (gRPC's included); one thread waits for them.
   sigset_t stop_signals;
@@ -72,6 +76,9 @@ int main(int argc, char** argv) {
                  config->server.jobs.workers, config->server.jobs.queue_capacity);
   } else {
     std::cout << "advectd listening on " << (*server)->address() << std::endl;
+  }
+  if (!(*server)->metrics_address().empty()) {
+    spdlog::info("metrics at http://{}/metrics", (*server)->metrics_address());
   }
 
   int signal_number = 0;

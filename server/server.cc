@@ -30,13 +30,21 @@ absl::StatusOr<v1::FlowModel> FindModel(JobManager& jobs, const std::string& id)
   return job.result().flow_train().model();
 }
 
+// The job options with the metrics' end-of-job hook.
+JobManagerOptions WithMetrics(JobManagerOptions options, ServerMetrics* metrics) {
+  options.on_ended = [metrics](const JobRecord& job) { metrics->JobEnded(job); };
+  return options;
+}
+
 }  // namespace
 
 Server::Server(const ServerOptions& options)
-    : jobs_(options.jobs),
+    : jobs_(WithMetrics(options.jobs, &metrics_)),
       factory_(options.limits, [this](const std::string& id) { return FindModel(jobs_, id); }),
       service_(&jobs_, &factory_, options.limits, options.events,
-               TokenAuthenticator(options.security.tokens)) {}
+               TokenAuthenticator(options.security.tokens), &metrics_) {
+  metrics_.WatchJobs(&jobs_, options.jobs.workers, options.jobs.queue_capacity);
+}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   grpc::EnableDefaultHealthCheckService(true);
@@ -60,6 +68,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   const size_t colon = options.listen.rfind(':');
   server->address_ = absl::StrCat(options.listen.substr(0, colon), ":", server->port_);
+  if (!options.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<MetricsEndpoint>> endpoint =
+        MetricsEndpoint::Start(options.metrics_listen, server->metrics_.collectables());
+    if (!endpoint.ok()) {
+      server->Shutdown(std::chrono::milliseconds(0));
+      return endpoint.status();
+    }
+    server->metrics_endpoint_ = *std::move(endpoint);
+  }
   grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
   health->SetServingStatus(true);
   health->SetServingStatus(v1::AdvectService::service_full_name(), true);

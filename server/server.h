@@ -15,6 +15,7 @@
 #include "server/job_factory.h"
 #include "server/job_manager.h"
 #include "server/limits.h"
+#include "server/metrics.h"
 #include "server/security.h"
 
 namespace advect::server {
@@ -26,6 +27,7 @@ struct ServerOptions {
   EventLogLimits events;                   // defaults for every job's event log
   int64_t max_message_bytes = 64 << 20;    // largest request accepted
   SecurityOptions security;                // TLS and bearer tokens (default: neither)
+  std::string metrics_listen;              // HOST:PORT of /metrics; empty: no endpoint
 };
 
 class Server {
@@ -38,6 +40,10 @@ class Server {
   // host:port actually bound.
   const std::string& address() const { return address_; }
   JobManager& jobs() { return jobs_; }
+  // host:port of the /metrics endpoint; empty without one.
+  std::string metrics_address() const {
+    return metrics_endpoint_ ? metrics_endpoint_->address() : std::string();
+  }
 
   // Graceful stop: health NOT_SERVING and new jobs refused, queued jobs
   // cancelled; running jobs get `grace` to finish, then are cancelled; streams
@@ -47,10 +53,12 @@ class Server {
  private:
   explicit Server(const ServerOptions& options);
 
-  JobManager jobs_;  // declared first: outlives the service and every RPC
+  ServerMetrics metrics_;  // outlives the jobs, which report to it
+  JobManager jobs_;        // outlives the service and every RPC
   DefaultTaskFactory factory_;
   AdvectServiceImpl service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;  // stops first: its scrapes read jobs_
   int port_ = 0;
   std::string address_;
   bool shut_down_ = false;

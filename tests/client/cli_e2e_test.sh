@@ -688,5 +688,31 @@ expect_error unreachable_env 4 "error: UNAVAILABLE: " env ADVECT_SERVER=127.0.0.
 expect_error out_not_dir 3 "--out" "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" \
   --epsilon 0.05 --out "$EX/x.npy/sub"
 
+# ---------------------------------------------------------------- JSON logs and /metrics
+start_advectd --log-format json --metrics-listen 127.0.0.1:0
+export ADVECT_SERVER=127.0.0.1:$PORT
+expect obs_job 0 "${A[@]}" ot sinkhorn --x "$EX/x.npy" --y "$EX/y.npy" --epsilon 0.05 --json
+expect_error obs_refused 4 "error: INVALID_ARGUMENT: " "${A[@]}" ot sinkhorn --x "$EX/x.npy" \
+  --y "$EX/y.npy" --epsilon -1
+pycheck json_logs '
+import re, urllib.request
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert all({"time", "level", "thread", "msg"} <= set(l) for l in lines), lines
+assert json.load(open(sys.argv[2]))["converged"]
+done = [l for l in lines if l.get("job_id") and "JOB_STATE_SUCCEEDED" in l["msg"]]
+assert len(done) == 1 and done[0]["msg"].startswith("job " + done[0]["job_id"]), lines
+url = [re.search(r"http://\S+/metrics", l["msg"]) for l in lines]
+url = [u.group(0) for u in url if u][0]
+text = urllib.request.urlopen(url, timeout=10).read().decode()
+def sample(series):
+    return [float(l.split()[-1]) for l in text.splitlines() if l.startswith(series + " ")]
+assert sample("advect_jobs_finished_total{kind=\"entropic_ot\",state=\"succeeded\"}") == [1.0], text
+assert sample("advect_requests_rejected_total{code=\"INVALID_ARGUMENT\",method=\"Run\"}") == [1.0], text
+assert sample("advect_jobs_queued") == [0.0] and sample("advect_active_streams") == [0.0], text
+' "$TMP/advectd.log" "$TMP/obs_job.out"
+expect bad_log_format 2 "$ADVECTD" --log-format xml
+grep -qF "advectd: --log-format: expected text or json" "$TMP/bad_log_format.err" ||
+  fail "bad_log_format: $(cat "$TMP/bad_log_format.err")"
+
 # ---------------------------------------------------------------- done
 finish
