@@ -152,6 +152,16 @@ const std::vector<Setting>& Settings() {
          c.server.metrics_listen = v;
          return absl::OkStatus();
        }},
+      {"health-listen", "ADVECT_HEALTH_LISTEN", "",
+       "HOST:PORT of a second, plaintext port serving only grpc.health.v1: for probes that "
+       "cannot speak TLS (Kubernetes' gRPC probes) when the main port does.",
+       [](const std::string& v, DaemonConfig& c) {
+         if (!v.empty() && v.rfind(':') == std::string::npos) {
+           return absl::InvalidArgumentError(absl::StrCat("expected HOST:PORT, got \"", v, "\""));
+         }
+         c.server.health_listen = v;
+         return absl::OkStatus();
+       }},
       {"log-format", "ADVECT_LOG_FORMAT", "text",
        "text, or json: one JSON object a line (time, level, thread, msg, and job_id on lines "
        "about a job).",

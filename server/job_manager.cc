@@ -75,7 +75,7 @@ void JobManager::Stop(const std::shared_ptr<JobRecord>& job, absl::StatusCode co
     queue_.erase(it);                // it ended at once, and no worker will see it
     ended_.push_back(job);
   }
-  if (options_.on_ended) options_.on_ended(*job);
+  NoteEnded(*job);
 }
 
 absl::StatusOr<JobPage> JobManager::List(v1::JobState state, int page_size,
@@ -112,9 +112,7 @@ void JobManager::BeginShutdown(const std::string& reason) {
     std::lock_guard<std::mutex> lock(mu_);
     ended_.insert(ended_.end(), queued.begin(), queued.end());
   }
-  if (options_.on_ended) {
-    for (const auto& job : queued) options_.on_ended(*job);
-  }
+  for (const auto& job : queued) NoteEnded(*job);
 }
 
 bool JobManager::WaitIdle(Clock::time_point deadline) {
@@ -153,18 +151,22 @@ void JobManager::WorkerLoop() {
     if (job->Start()) {
       spdlog::debug("job {} started", job->id());
       job->RunToCompletion();
-      const v1::Job done = job->Snapshot(false);
-      spdlog::info("job {} ({}) {}: {} iterations{}", job->id(), job->kind(),
-                   v1::JobState_Name(done.state()), done.progress().iteration(),
-                   done.has_error() ? absl::StrCat(", ", done.error().message()) : "");
     }
-    if (options_.on_ended) options_.on_ended(*job);
+    NoteEnded(*job);
     lock.lock();
     ended_.push_back(std::move(job));
     --running_;
     EvictFinishedLocked();
     if (running_ == 0 && queue_.empty()) idle_cv_.notify_all();
   }
+}
+
+void JobManager::NoteEnded(const JobRecord& job) {
+  const v1::Job done = job.Snapshot(false);
+  spdlog::info("job {} ({}) {}: {} iterations{}", job.id(), job.kind(),
+               v1::JobState_Name(done.state()), done.progress().iteration(),
+               done.has_error() ? absl::StrCat(", ", done.error().message()) : "");
+  if (options_.on_ended) options_.on_ended(job);
 }
 
 void JobManager::EvictFinishedLocked() {

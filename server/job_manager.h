@@ -69,6 +69,9 @@ class JobManager {
 
  private:
   void WorkerLoop();
+  // Logs the terminal state of a job that just ended and calls on_ended (once
+  // per job, without the lock).
+  void NoteEnded(const JobRecord& job);
   void EvictFinishedLocked();
   std::string NewIdLocked();
 

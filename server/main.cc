@@ -77,6 +77,10 @@ int main(int argc, char** argv) {
   } else {
     std::cout << "advectd listening on " << (*server)->address() << std::endl;
   }
+  if (!(*server)->health_address().empty()) {
+    spdlog::info("health checks also on {} (plaintext, grpc.health.v1 only)",
+                 (*server)->health_address());
+  }
   if (!(*server)->metrics_address().empty()) {
     spdlog::info("metrics at http://{}/metrics", (*server)->metrics_address());
   }

@@ -68,6 +68,25 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   const size_t colon = options.listen.rfind(':');
   server->address_ = absl::StrCat(options.listen.substr(0, colon), ":", server->port_);
+  if (!options.health_listen.empty()) {
+    // A second server whose only service is gRPC's default health service (and
+    // reflection): what Kubernetes' plaintext gRPC probes can reach under TLS.
+    grpc::ServerBuilder health_builder;
+    health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    int health_port = 0;
+    health_builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
+                                    &health_port);
+    server->health_server_ = health_builder.BuildAndStart();
+    if (!server->health_server_ || health_port == 0) {
+      server->health_server_.reset();
+      server->Shutdown(std::chrono::milliseconds(0));
+      return absl::UnavailableError(absl::StrCat("--health-listen: cannot listen on ",
+                                                 options.health_listen));
+    }
+    server->health_address_ = absl::StrCat(
+        options.health_listen.substr(0, options.health_listen.rfind(':')), ":", health_port);
+    server->health_server_->GetHealthCheckService()->SetServingStatus(true);
+  }
   if (!options.metrics_listen.empty()) {
     absl::StatusOr<std::unique_ptr<MetricsEndpoint>> endpoint =
         MetricsEndpoint::Start(options.metrics_listen, server->metrics_.collectables());
@@ -89,6 +108,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   if (shut_down_) return;
   shut_down_ = true;
   server_->GetHealthCheckService()->Shutdown();
+  if (health_server_) health_server_->GetHealthCheckService()->Shutdown();
   jobs_.BeginShutdown("the server is shutting down");
   if (!jobs_.WaitIdle(Clock::now() + grace)) {
     spdlog::info("shutdown: grace period over, cancelling {} running job(s)", jobs_.running());
@@ -97,6 +117,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   }
   // Streams send their jobs' last events; stragglers are cancelled after 2 s.
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (health_server_) health_server_->Shutdown(std::chrono::system_clock::now());
 }
 
 }  // namespace advect::server

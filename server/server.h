@@ -28,6 +28,7 @@ struct ServerOptions {
   int64_t max_message_bytes = 64 << 20;    // largest request accepted
   SecurityOptions security;                // TLS and bearer tokens (default: neither)
   std::string metrics_listen;              // HOST:PORT of /metrics; empty: no endpoint
+  std::string health_listen;               // HOST:PORT of a plaintext health-only port; empty: none
 };
 
 class Server {
@@ -40,6 +41,8 @@ class Server {
   // host:port actually bound.
   const std::string& address() const { return address_; }
   JobManager& jobs() { return jobs_; }
+  // host:port of the plaintext health-only port; empty without one.
+  const std::string& health_address() const { return health_address_; }
   // host:port of the /metrics endpoint; empty without one.
   std::string metrics_address() const {
     return metrics_endpoint_ ? metrics_endpoint_->address() : std::string();
@@ -58,6 +61,8 @@ class Server {
   DefaultTaskFactory factory_;
   AdvectServiceImpl service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // only grpc.health.v1, plaintext
+  std::string health_address_;
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;  // stops first: its scrapes read jobs_
   int port_ = 0;
   std::string address_;

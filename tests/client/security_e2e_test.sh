@@ -48,12 +48,18 @@ check_result() {  # check_result NAME: the --json result of OT in $TMP/NAME.out
 }
 
 # ---------------------------------------------------------------- TLS + bearer tokens
-start_advectd --tls-cert "$K/server.pem" --tls-key "$K/server.key" --auth-tokens "$K/tokens"
+start_advectd --tls-cert "$K/server.pem" --tls-key "$K/server.key" --auth-tokens "$K/tokens" \
+  --health-listen 127.0.0.1:0
+HEALTH=$(sed -n 's/.*health checks also on \(127\.0\.0\.1:[0-9]*\).*/\1/p' "$TMP/advectd.log" | head -1)
 grep -q "TLS, bearer tokens" "$TMP/advectd.log" || fail "the start line does not say TLS, bearer tokens"
 S=(--server "127.0.0.1:$PORT")
 
 expect tls_health 0 "$ADVECT" "${S[@]}" "${TLS[@]}" health
 [[ "$(cat "$TMP/tls_health.out")" == SERVING ]] || fail "tls_health: $(cat "$TMP/tls_health.out")"
+# The plaintext health-only port (for probes that cannot speak TLS): health, nothing else.
+expect plain_health_port 0 "$ADVECT" --server "$HEALTH" health
+expect_error plain_port_no_api 4 "error: UNIMPLEMENTED" "$ADVECT" --server "$HEALTH" \
+  --token second-token jobs list
 expect_error plaintext_to_tls 4 "error: UNAVAILABLE: " "$ADVECT" "${S[@]}" health --timeout 3
 expect_error untrusted_server 4 "error: UNAVAILABLE: " "$ADVECT" "${S[@]}" --tls-ca "$K/rogue.pem" \
   health --timeout 3
