@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/event_stream_reactor.h"
 #include "server/job_factory.h"
@@ -37,18 +38,34 @@ absl::Status AdvectServiceImpl::Counted(const char* method, absl::Status status)
 }
 
 absl::Status AdvectServiceImpl::Authorize(const char* method,
-                                          const grpc::CallbackServerContext* ctx) {
-  return Counted(method, auth_.Check(ctx->client_metadata()));
+                                          const grpc::CallbackServerContext* ctx,
+                                          std::string* client) {
+  int token = -1;
+  absl::Status status = Counted(method, auth_.Check(ctx->client_metadata(), &token));
+  if (client != nullptr) {
+    if (token >= 0) {
+      *client = absl::StrCat("token ", token + 1);
+    } else {
+      const std::string peer = ctx->peer();  // ipv4:1.2.3.4:port, ipv6:[::1]:port, unix:path
+      const size_t colon = peer.rfind(':');
+      *client = absl::StartsWith(peer, "ip") && colon != std::string::npos &&
+                        colon > peer.find(':')
+                    ? peer.substr(0, colon)
+                    : peer;
+    }
+  }
+  return status;
 }
 
 absl::StatusOr<std::shared_ptr<JobRecord>> AdvectServiceImpl::Submit(
-    const v1::JobSpec& spec, std::optional<Clock::time_point> deadline) {
+    const v1::JobSpec& spec, std::optional<Clock::time_point> deadline,
+    const std::string& client) {
   absl::StatusOr<std::unique_ptr<Task>> task = factory_->Prepare(spec);
   if (!task.ok()) return task.status();
   absl::StatusOr<EventLogLimits> events = EventLimitsFor(spec, **task, limits_, event_defaults_);
   if (!events.ok()) return events.status();
   absl::StatusOr<std::shared_ptr<JobRecord>> job =
-      jobs_->Submit(*std::move(task), *events, deadline);
+      jobs_->Submit(*std::move(task), *events, deadline, client);
   if (job.ok() && metrics_ != nullptr) metrics_->JobSubmitted((*job)->kind());
   return job;
 }
@@ -66,8 +83,12 @@ absl::StatusOr<std::shared_ptr<JobRecord>> AdvectServiceImpl::FindJob(const std:
 grpc::ServerWriteReactor<v1::RunResponse>* AdvectServiceImpl::Run(
     grpc::CallbackServerContext* ctx, const v1::RunRequest* request) {
   using Reactor = EventStreamReactor<v1::RunResponse>;
-  if (absl::Status auth = Authorize("Run", ctx); !auth.ok()) return new Reactor(ToGrpcStatus(auth));
-  absl::StatusOr<std::shared_ptr<JobRecord>> job = Submit(request->spec(), CallDeadline(ctx));
+  std::string client;
+  if (absl::Status auth = Authorize("Run", ctx, &client); !auth.ok()) {
+    return new Reactor(ToGrpcStatus(auth));
+  }
+  absl::StatusOr<std::shared_ptr<JobRecord>> job =
+      Submit(request->spec(), CallDeadline(ctx), client);
   if (!job.ok()) return new Reactor(ToGrpcStatus(Counted("Run", job.status())));
   return new Reactor(ctx, jobs_, *std::move(job), 0, /*owns_job=*/true, metrics_);
 }
@@ -75,7 +96,8 @@ grpc::ServerWriteReactor<v1::RunResponse>* AdvectServiceImpl::Run(
 grpc::ServerUnaryReactor* AdvectServiceImpl::SubmitJob(grpc::CallbackServerContext* ctx,
                                                        const v1::SubmitJobRequest* request,
                                                        v1::SubmitJobResponse* response) {
-  if (absl::Status auth = Authorize("SubmitJob", ctx); !auth.ok()) return Done(ctx, auth);
+  std::string client;
+  if (absl::Status auth = Authorize("SubmitJob", ctx, &client); !auth.ok()) return Done(ctx, auth);
   std::optional<Clock::time_point> deadline;
   if (request->has_timeout()) {
     const auto& t = request->timeout();
@@ -85,7 +107,7 @@ grpc::ServerUnaryReactor* AdvectServiceImpl::SubmitJob(grpc::CallbackServerConte
     }
     deadline = Clock::now() + std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos());
   }
-  absl::StatusOr<std::shared_ptr<JobRecord>> job = Submit(request->spec(), deadline);
+  absl::StatusOr<std::shared_ptr<JobRecord>> job = Submit(request->spec(), deadline, client);
   if (job.ok()) *response->mutable_job() = (*job)->Snapshot(false);
   return Done(ctx, Counted("SubmitJob", job.status()));
 }

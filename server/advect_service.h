@@ -49,13 +49,18 @@ class AdvectServiceImpl final : public v1::AdvectService::CallbackService {
  private:
   // Validates and queues a spec; `deadline` bounds the job's running time.
   absl::StatusOr<std::shared_ptr<JobRecord>> Submit(const v1::JobSpec& spec,
-                                                    std::optional<Clock::time_point> deadline);
+                                                    std::optional<Clock::time_point> deadline,
+                                                    const std::string& client);
   absl::StatusOr<std::shared_ptr<JobRecord>> FindJob(const std::string& job_id);
 
   // `status`, counted as a refused `method` call when it is not OK; the
   // caller's token checked first.
   absl::Status Counted(const char* method, absl::Status status);
-  absl::Status Authorize(const char* method, const grpc::CallbackServerContext* ctx);
+  // Checks the caller's token; sets *client (when given) to who is calling, for
+  // --max-jobs-per-client: "token N" (its line among the tokens) with tokens,
+  // else the peer's address without its port.
+  absl::Status Authorize(const char* method, const grpc::CallbackServerContext* ctx,
+                         std::string* client = nullptr);
 
   JobManager* const jobs_;
   const TaskFactory* const factory_;

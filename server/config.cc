@@ -116,6 +116,12 @@ const std::vector<Setting>& Settings() {
          c.server.limits.threads_per_job = static_cast<int>(t);
          return s;
        }},
+      {"max-jobs-per-client", "ADVECT_MAX_JOBS_PER_CLIENT", "0",
+       "Jobs one client may have queued or running at once (beyond it RESOURCE_EXHAUSTED); "
+       "a client is its bearer token, or its IP address without tokens. 0: no limit.",
+       [](const std::string& v, DaemonConfig& c) {
+         return ParseInt(v, 0, 1'000'000, &c.server.jobs.max_jobs_per_client);
+       }},
       {"max-frame-bytes", "ADVECT_MAX_FRAME_BYTES", "67108864",
        "Frame payload retained per job; beyond it the oldest frames leave the log.",
        [](const std::string& v, DaemonConfig& c) {

@@ -37,7 +37,8 @@ std::string JobManager::NewIdLocked() {
 }
 
 absl::StatusOr<std::shared_ptr<JobRecord>> JobManager::Submit(
-    std::unique_ptr<Task> task, EventLogLimits limits, std::optional<Clock::time_point> deadline) {
+    std::unique_ptr<Task> task, EventLogLimits limits, std::optional<Clock::time_point> deadline,
+    const std::string& client) {
   std::shared_ptr<JobRecord> job;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -47,12 +48,22 @@ absl::StatusOr<std::shared_ptr<JobRecord>> JobManager::Submit(
           "the job queue is full (", queue_.size(),
           " jobs waiting, advectd --queue-capacity); retry later"));
     }
+    const bool limited = options_.max_jobs_per_client > 0 && !client.empty();
+    if (limited && active_by_client_[client] >= options_.max_jobs_per_client) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "client ", client, " already has ", active_by_client_[client],
+          " jobs queued or running (advectd --max-jobs-per-client); retry when one ends"));
+    }
     EvictFinishedLocked();
     const int64_t index = next_index_++;
     job = std::make_shared<JobRecord>(NewIdLocked(), index, std::move(task), limits, deadline);
     by_id_.emplace(job->id(), job);
     by_index_.emplace(index, job);
     queue_.push_back(job);
+    if (limited) {
+      ++active_by_client_[client];
+      client_of_.emplace(job.get(), client);
+    }
   }
   work_cv_.notify_one();
   spdlog::debug("job {} ({}) queued", job->id(), job->kind());
@@ -162,6 +173,13 @@ void JobManager::WorkerLoop() {
 }
 
 void JobManager::NoteEnded(const JobRecord& job) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = client_of_.find(&job); it != client_of_.end()) {
+      if (--active_by_client_[it->second] <= 0) active_by_client_.erase(it->second);
+      client_of_.erase(it);
+    }
+  }
   const v1::Job done = job.Snapshot(false);
   spdlog::info("job {} ({}) {}: {} iterations{}", job.id(), job.kind(),
                v1::JobState_Name(done.state()), done.progress().iteration(),

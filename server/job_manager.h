@@ -29,6 +29,7 @@ struct JobManagerOptions {
   int queue_capacity = 64;       // jobs waiting for a worker
   std::chrono::seconds finished_ttl{3600};
   int max_finished_jobs = 1000;
+  int max_jobs_per_client = 0;   // queued + running jobs of one client at most; 0: no limit
   // Called once per job when it reaches its terminal state (on the thread that
   // ended it, without the manager's lock); may be empty.
   std::function<void(const JobRecord&)> on_ended;
@@ -46,11 +47,13 @@ class JobManager {
   JobManager(const JobManager&) = delete;
   JobManager& operator=(const JobManager&) = delete;
 
-  // Queues a prepared task. RESOURCE_EXHAUSTED when the queue is full,
-  // UNAVAILABLE when shutting down.
+  // Queues a prepared task for `client` (who submits it; empty: anonymous).
+  // RESOURCE_EXHAUSTED when the queue is full or the client already has
+  // max_jobs_per_client jobs queued or running; UNAVAILABLE when shutting down.
   absl::StatusOr<std::shared_ptr<JobRecord>> Submit(std::unique_ptr<Task> task,
                                                     EventLogLimits limits,
-                                                    std::optional<Clock::time_point> deadline);
+                                                    std::optional<Clock::time_point> deadline,
+                                                    const std::string& client = "");
   // Null if unknown (or evicted).
   std::shared_ptr<JobRecord> Find(const std::string& id);
   // Stops a job (see JobRecord::RequestStop) and takes it off the queue.
@@ -85,6 +88,9 @@ class JobManager {
   // Finished jobs still retained, in the order they ended (each appears once:
   // queued via Stop or BeginShutdown, otherwise by the worker that had it).
   std::deque<std::shared_ptr<JobRecord>> ended_;
+  // Queued and running jobs by client, and the client of each such job.
+  absl::flat_hash_map<std::string, int> active_by_client_;
+  absl::flat_hash_map<const JobRecord*, std::string> client_of_;
   int64_t next_index_ = 1;
   int running_ = 0;
   bool accepting_ = true;

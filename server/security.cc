@@ -122,7 +122,8 @@ bool ConstantTimeEquals(absl::string_view secret, absl::string_view presented) {
 }
 
 absl::Status TokenAuthenticator::Check(
-    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) const {
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata, int* token_index) const {
+  if (token_index != nullptr) *token_index = -1;
   if (tokens_.empty()) return absl::OkStatus();
   const auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -137,9 +138,12 @@ absl::Status TokenAuthenticator::Check(
     return absl::UnauthenticatedError("authorization metadata: expected \"Bearer TOKEN\"");
   }
   const absl::string_view presented = absl::StripAsciiWhitespace(value.substr(kScheme.size()));
-  bool match = false;
-  for (const std::string& token : tokens_) match |= ConstantTimeEquals(token, presented);
-  if (!match) return absl::UnauthenticatedError("invalid bearer token");
+  int match = -1;
+  for (size_t i = 0; i < tokens_.size(); ++i) {
+    if (ConstantTimeEquals(tokens_[i], presented)) match = static_cast<int>(i);
+  }
+  if (match < 0) return absl::UnauthenticatedError("invalid bearer token");
+  if (token_index != nullptr) *token_index = match;
   return absl::OkStatus();
 }
 

@@ -60,8 +60,10 @@ class TokenAuthenticator {
   bool enabled() const { return !tokens_.empty(); }
 
   // OK when disabled or when the call carries a configured token; otherwise
-  // UNAUTHENTICATED saying whether the token was missing or wrong.
-  absl::Status Check(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) const;
+  // UNAUTHENTICATED saying whether the token was missing or wrong. Sets
+  // *token_index (when given) to the matching token's position, -1 if none.
+  absl::Status Check(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                     int* token_index = nullptr) const;
 
  private:
   std::vector<std::string> tokens_;
