@@ -8,6 +8,9 @@
 #   docker run --rm -p 50051:50051 --stop-timeout 30 localhost/advect:dev
 #   advect --server 127.0.0.1:50051 health
 #
+# The image's advect is built without plotting (no cairo: a smaller image for a
+# server); `advect plot` runs on the client's machine.
+#
 # advectd's flags go after the image name (advectd --help lists them; every flag
 # also reads its ADVECT_* variable). The image listens on 0.0.0.0:50051.
 ARG DEBIAN_IMAGE=debian:bookworm-slim

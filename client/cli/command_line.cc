@@ -113,7 +113,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
   }
   const size_t want = out.command->positional.empty() ? 0 : 1;
   const std::string cmd = CommandName(*out.command);
-  if (out.flags.positionals.size() < want) {
+  if (out.flags.positionals.size() < want && !out.command->positional_optional) {
     return UsageError(absl::StrCat(cmd, ": missing the job ", out.command->positional,
                                    "; run 'advect ", cmd, " --help'"));
   }

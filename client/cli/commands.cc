@@ -481,6 +481,43 @@ const std::vector<CommandDef>& Commands() {
        {
            {"timeout", "SECONDS", "give up after this long, > 0 (default 5)"},
        }},
+      {"plot",
+       "",
+       "draw a finished job as PNG, SVG or GIF figures",
+       {"plot ID --output FILE [--figure KIND] [FLAGS]",
+        "plot --from DIR --output-dir OUT [FLAGS]"},
+       "Draws a succeeded job, fetched by ID (its result, progress and retained\n"
+       "frames) or read from the --out DIR of the command that ran it (which also\n"
+       "holds its inputs). Figures: coupling (points, weights as marker area, the\n"
+       "largest plan entries as segments), paths (trajectories, time as colour),\n"
+       "animation (animated SVG, GIF, or PNG small multiples), cloud (point clouds),\n"
+       "heatmap (a 2-D jko density) and curves (convergence and recorded series on\n"
+       "log axes). Points above two dimensions are shown through a PCA projection\n"
+       "that the figure states. --output FILE writes one figure (by default the\n"
+       "job's main one), its format from the extension; --output-dir writes every\n"
+       "figure the job supports as <figure>.png and .svg (and animation.gif).\n"
+       "Prints the paths written (--json: {\"written\": [...]}).",
+       "ID",
+       {
+           {"from", "DIR", "read the job from a run's --out directory instead of the server"},
+           {"output", "FILE", "write one figure to FILE (.png or .svg; animation also .gif)"},
+           {"output-dir", "DIR", "write every figure the job supports into DIR"},
+           {"figure", "KIND", "coupling, paths, animation, cloud, heatmap or curves\n"
+                              "(default: the job's main figure)"},
+           {"x", "FILE", "source points of a coupling (the server keeps no inputs)"},
+           {"y", "FILE", "target points of a coupling"},
+           {"a", "FILE", "weights of --x (default: equal)"},
+           {"b", "FILE", "weights of --y (default: equal)"},
+           {"title", "TEXT", "the figure's title (default: what it shows and the job kind)"},
+           {"subtitle", "TEXT", "the line under the title (default: the job id)"},
+           {"width", "POINTS", "figure width, 200..4000 (default 720)"},
+           {"height", "POINTS", "figure height, 150..4000 (default 540)"},
+           {"scale", "S", "PNG pixels per point, 0.25..8 (default 2; a GIF gets half)"},
+           {"max-segments", "N", "coupling: draw the N heaviest plan entries (default 600)"},
+           {"max-paths", "N", "paths: draw at most N particles' paths (default 400)"},
+           {"seconds", "S", "animation: seconds per pass through the frames (default 6)"},
+       },
+       /*positional_optional=*/true},
   };
   return *commands;
 }
@@ -494,7 +531,7 @@ const CommandDef* FindCommand(absl::string_view group, absl::string_view name) {
 
 bool IsGroup(absl::string_view group) {
   return group == "ot" || group == "flow" || group == "particles" || group == "tokens" ||
-         group == "meanfield" || group == "jobs" || group == "health";
+         group == "meanfield" || group == "jobs" || group == "health" || group == "plot";
 }
 
 std::string CommandName(const CommandDef& command) {

@@ -19,6 +19,7 @@ struct CommandDef {
   std::string description;      // wrapped paragraphs
   std::string positional;       // e.g. "ID"; empty when none
   std::vector<FlagDef> flags;   // the command's own flags (global flags come on top)
+  bool positional_optional = false;  // the command also runs without it
 };
 
 // Flags every command accepts, anywhere on the command line.

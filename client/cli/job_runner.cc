@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "client/cli/errors.h"
 #include "client/cli/output.h"
+#include "client/cli/plot_source.h"
 #include "client/cli/progress_bar.h"
 #include "client/lib/channel.h"
 #include "client/lib/convert.h"
@@ -62,6 +63,9 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
   spec.set_max_frames(run.max_frames);
   if (run.detach) return Detach(context, run, std::move(spec));
   const RunFlags* options = &run;
+  const std::string kind = SpecKind(spec);
+  std::map<std::string, Array> inputs;
+  if (!options->out_dir.empty()) inputs = SpecInputs(spec);
 
   v1::RunRequest request;
   *request.mutable_spec() = std::move(spec);
@@ -83,6 +87,8 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
   v1::JobError job_error;
   std::optional<v1::JobResult> result;
   std::vector<Eigen::MatrixXd> frames;  // kept for --out (trajectory.npy)
+  std::vector<double> frame_times;      // kept for --out (frame_times.npy)
+  std::vector<ProgressPoint> progress;  // kept for --out (progress.npy)
   v1::RunResponse response;
   while (reader->Read(&response)) {
     const v1::JobEvent& event = response.event();
@@ -97,6 +103,10 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
         break;
       case v1::JobEvent::kProgress:
         bar.Update(event.progress().iteration(), event.progress().error());
+        if (!options->out_dir.empty()) {
+          progress.push_back({static_cast<double>(event.progress().iteration()),
+                              event.progress().error(), event.progress().objective()});
+        }
         break;
       case v1::JobEvent::kFrame:
         ++info.frames;
@@ -104,6 +114,7 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
           if (absl::StatusOr<Array> positions = client::FromMatrix(event.frame().positions());
               positions.ok()) {
             frames.push_back(std::move(positions->values));
+            frame_times.push_back(event.frame().time());
           }
         }
         break;
@@ -142,6 +153,11 @@ absl::Status RunJob(const Context& context, v1::JobSpec spec, const RunFlags& ru
         return InputError(absl::StrCat("--out: ", s.message()));
       }
       written.push_back(path);
+    }
+    if (absl::Status s =
+            WriteRunRecord(options->out_dir, info.job_id, kind, inputs, progress, frame_times);
+        !s.ok()) {
+      return s;
     }
   }
   if (context.globals.json) {

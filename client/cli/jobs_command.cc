@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "client/cli/errors.h"
 #include "client/cli/output.h"
+#include "client/cli/plot_source.h"
 #include "client/lib/status.h"
 
 namespace advect::cli {
@@ -69,6 +70,10 @@ absl::Status RunJobsGet(const Context& context, const ParsedFlags& flags) {
     absl::StatusOr<std::vector<std::string>> paths = WriteResultArrays(out_dir, *result);
     if (!paths.ok()) return paths.status();
     written = *std::move(paths);
+    // job.json lets `advect plot --from` read the directory (no inputs: the server keeps none).
+    if (absl::Status s = WriteRunRecord(out_dir, job.job_id(), job.kind(), {}, {}, {}); !s.ok()) {
+      return s;
+    }
   }
   if (context.globals.json) {
     std::fprintf(context.out, "%s\n", ToJson(job).c_str());

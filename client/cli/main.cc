@@ -16,6 +16,7 @@
 #include "client/cli/tokens_command.h"
 #include "client/cli/jobs_command.h"
 #include "client/cli/ot_command.h"
+#include "client/cli/plot_command.h"
 #include "client/cli/usage.h"
 #include "client/lib/channel.h"
 
@@ -30,6 +31,7 @@ absl::Status Dispatch(const Context& context, const CommandLine& line) {
   if (line.group == "tokens") return RunTokensCommand(context, name, line.flags);
   if (line.group == "meanfield") return RunMeanFieldCommand(context, name, line.flags);
   if (line.group == "health") return RunHealth(context, line.flags);
+  if (line.group == "plot") return RunPlot(context, line.flags);
   if (name == "list") return RunJobsList(context, line.flags);
   if (name == "get") return RunJobsGet(context, line.flags);
   if (name == "watch") return RunJobsWatch(context, line.flags);

@@ -63,6 +63,14 @@ std::vector<std::pair<std::string, Array>> ResultArrays(const google::protobuf::
       array.values.resize(values.size(), 1);
       for (int k = 0; k < values.size(); ++k) array.values(k, 0) = values.Get(k);
       out.emplace_back(field->name(), std::move(array));
+    } else if (field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_INT32) {
+      // Steps and sizes, written as float64 (exact).
+      const auto values = reflection->GetRepeatedFieldRef<int32_t>(message, field);
+      Array array;
+      array.ndim = 1;
+      array.values.resize(values.size(), 1);
+      for (int k = 0; k < values.size(); ++k) array.values(k, 0) = values.Get(k);
+      out.emplace_back(field->name(), std::move(array));
     } else if (field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_INT64) {
       // Counts and steps, written as float64 (exact below 2^53).
       const auto values = reflection->GetRepeatedFieldRef<int64_t>(message, field);

@@ -23,7 +23,8 @@ std::string ToJson(const google::protobuf::Message& message);
 // none is set.
 const google::protobuf::Message* TypedResult(const v1::JobResult& result);
 
-// The array fields of a message, in field order: each repeated double field
+// The array fields of a message, in field order: each repeated double (or
+// integer, as doubles) field
 // as a 1-D array, each set advect.v1.Matrix field as a 2-D array, and each set
 // advect.v1.SparseMatrix field as a k x 3 array of (row, col, value) triplets.
 std::vector<std::pair<std::string, Array>> ResultArrays(const google::protobuf::Message& message);

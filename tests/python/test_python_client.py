@@ -10,11 +10,7 @@ PYTHONPATH=<build>/python:<source>/client/python. Run with Debian's /usr/bin/pyt
 """
 
 import os
-import re
-import signal
-import subprocess
 import sys
-import threading
 import time
 import unittest
 
@@ -24,58 +20,9 @@ import ot
 
 import advect_client as ac
 from advect_client import job_pb2, service_grpc, service_pb2
+from advectd_process import AdvectdProcess, take_advectd_argument
 
 ADVECTD = os.environ.get("ADVECTD")
-STARTUP_TIMEOUT = 10.0
-STOP_TIMEOUT = 20.0
-
-
-class AdvectdProcess:
-    """advectd on a free loopback port; its output is drained by a thread (kept for failures)."""
-
-    def __init__(self, binary, *flags):
-        self.lines = []
-        self._port_found = threading.Event()
-        self.port = None
-        self.proc = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--shutdown-grace-seconds", "2", *flags],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self._reader = threading.Thread(target=self._drain, daemon=True)
-        self._reader.start()
-        if not self._port_found.wait(STARTUP_TIMEOUT) or self.port is None:
-            self.proc.kill()
-            self.proc.wait()
-            raise RuntimeError("advectd did not report its port:\n" + self.output())
-
-    def _drain(self):
-        for line in self.proc.stdout:
-            self.lines.append(line)
-            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-            if match and self.port is None:
-                self.port = int(match.group(1))
-                self._port_found.set()
-        self._port_found.set()  # EOF: unblock the waiter
-
-    @property
-    def address(self):
-        return f"127.0.0.1:{self.port}"
-
-    def output(self):
-        return "".join(self.lines)
-
-    def stop(self):
-        """SIGTERM, then the exit code (None if it had to be killed)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            code = None
-        self._reader.join(5)
-        self.proc.stdout.close()
-        return code
 
 
 def random_problem(n, m, d, seed):
@@ -292,19 +239,6 @@ class MatrixConversionTest(unittest.TestCase):
             ac.to_matrix(np.zeros(3))
 
 
-def _take_advectd_argument(argv):
-    """Removes --advectd PATH (or --advectd=PATH) from argv; returns the path or None."""
-    for i, arg in enumerate(argv):
-        if arg == "--advectd" and i + 1 < len(argv):
-            path = argv[i + 1]
-            del argv[i:i + 2]
-            return path
-        if arg.startswith("--advectd="):
-            del argv[i]
-            return arg.split("=", 1)[1]
-    return None
-
-
 if __name__ == "__main__":
-    ADVECTD = _take_advectd_argument(sys.argv) or ADVECTD
+    ADVECTD = take_advectd_argument(sys.argv) or ADVECTD
     unittest.main()
