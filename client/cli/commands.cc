@@ -496,6 +496,8 @@ const std::vector<CommandDef>& Commands() {
        "that the figure states. --output FILE writes one figure (by default the\n"
        "job's main one), its format from the extension; --output-dir writes every\n"
        "figure the job supports as <figure>.png and .svg (and animation.gif).\n"
+       "Beyond --max-paths (paths) or 1500 (animation) particles, evenly chosen\n"
+       "ones are drawn and the figure says how many.\n"
        "Prints the paths written (--json: {\"written\": [...]}).",
        "ID",
        {

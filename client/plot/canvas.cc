@@ -54,6 +54,25 @@ void Canvas::Line(double x0, double y0, double x1, double y1, double line_width)
   cairo_stroke(cr_);
 }
 
+void Canvas::Segments(const std::vector<Segment>& segments, double line_width) {
+  if (segments.empty()) return;
+  cairo_set_line_width(cr_, line_width);
+  for (const Segment& s : segments) {
+    cairo_move_to(cr_, s.x0, s.y0);
+    cairo_line_to(cr_, s.x1, s.y1);
+  }
+  cairo_stroke(cr_);
+}
+
+void Canvas::FillCircles(const std::vector<Circle>& circles) {
+  if (circles.empty()) return;
+  for (const Circle& c : circles) {
+    cairo_new_sub_path(cr_);
+    cairo_arc(cr_, c.x, c.y, c.r, 0, 2 * M_PI);
+  }
+  cairo_fill(cr_);
+}
+
 void Canvas::FillRect(const Rect& r) {
   cairo_rectangle(cr_, r.x, r.y, r.w, r.h);
   cairo_fill(cr_);

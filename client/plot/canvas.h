@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,6 +23,14 @@ struct Rect {
 
 enum class Align { kLeft, kCenter, kRight };
 
+struct Segment {
+  double x0, y0, x1, y1;
+};
+
+struct Circle {
+  double x, y, r;
+};
+
 class Canvas {
  public:
   Canvas(cairo_t* cr, double width, double height) : cr_(cr), width_(width), height_(height) {}
@@ -32,6 +41,10 @@ class Canvas {
 
   void SetColor(Rgb color, double alpha = 1.0);
   void Line(double x0, double y0, double x1, double y1, double line_width);
+  // Many segments (or circles) of one colour as a single path: one element in
+  // an SVG instead of one per segment. Overlaps are painted once.
+  void Segments(const std::vector<Segment>& segments, double line_width);
+  void FillCircles(const std::vector<Circle>& circles);
   void FillRect(const Rect& rect);
   void StrokeRect(const Rect& rect, double line_width);
   void FillCircle(double x, double y, double radius);

@@ -46,17 +46,25 @@ void DrawPoints(Canvas& canvas, const Axes& axes, const Eigen::MatrixXd& xy,
   const double total = weighted ? weights.sum() : 1.0;
   canvas.Clip(axes.area());
   canvas.SetColor(color, alpha);
+  std::vector<Circle> circles;
+  std::vector<Segment> crosses;
+  double cross_width = 0.8;
   for (Eigen::Index i = 0; i < n; ++i) {
     double r = r0;
     if (weighted) r = std::min(4.0 * r0, r0 * std::sqrt(std::max(0.0, weights(i)) * n / total));
-    if (r <= 0.0) continue;
+    if (!(r > 0.0)) continue;
     const double px = axes.X(xy(i, 0)), py = axes.Y(xy(i, 1));
     if (mark == Mark::kCross) {
-      canvas.Cross(px, py, std::max(r, 1.5), std::max(0.8, r / 2.5));
+      const double h = std::max(r, 1.5);
+      crosses.push_back({px - h, py - h, px + h, py + h});
+      crosses.push_back({px - h, py + h, px + h, py - h});
+      cross_width = std::max(cross_width, r / 2.5);
     } else {
-      canvas.FillCircle(px, py, r);
+      circles.push_back({px, py, r});
     }
   }
+  canvas.FillCircles(circles);
+  canvas.Segments(crosses, cross_width);
   canvas.ResetClip();
 }
 

@@ -49,13 +49,21 @@ void DrawCouplingChart(Canvas& canvas, const Rect& area, const CouplingChart& ch
   const Eigen::MatrixXd py = view.projection.Apply(chart.y);
   const double heaviest = shown.empty() ? 1.0 : std::max(shown.front().mass, 1e-300);
   canvas.Clip(layout.plot);
-  // Lightest first, so the heaviest segments end on top.
-  for (auto it = shown.rbegin(); it != shown.rend(); ++it) {
-    if (it->i < 0 || it->i >= px.rows() || it->j < 0 || it->j >= py.rows()) continue;
-    const double s = std::sqrt(std::max(0.0, it->mass) / heaviest);
+  // Segments grouped into kLevels opacity and width levels (one path each),
+  // lightest first so the heaviest end on top.
+  constexpr int kLevels = 16;
+  std::vector<std::vector<Segment>> levels(kLevels);
+  for (const PlanEntry& e : shown) {
+    if (e.i < 0 || e.i >= px.rows() || e.j < 0 || e.j >= py.rows()) continue;
+    const double s = std::sqrt(std::max(0.0, e.mass) / heaviest);
+    levels[std::min(kLevels - 1, static_cast<int>(s * kLevels))].push_back(
+        {view.axes.X(px(e.i, 0)), view.axes.Y(px(e.i, 1)), view.axes.X(py(e.j, 0)),
+         view.axes.Y(py(e.j, 1))});
+  }
+  for (int l = 0; l < kLevels; ++l) {
+    const double s = (l + 1.0) / kLevels;
     canvas.SetColor(kGray, 0.12 + 0.68 * s);
-    canvas.Line(view.axes.X(px(it->i, 0)), view.axes.Y(px(it->i, 1)), view.axes.X(py(it->j, 0)),
-                view.axes.Y(py(it->j, 1)), 0.4 + 1.6 * s);
+    canvas.Segments(levels[l], 0.4 + 1.6 * s);
   }
   canvas.ResetClip();
   const Rgb source = Categorical(0), target = Categorical(1);

@@ -50,6 +50,8 @@ void DrawCurvesChart(Canvas& canvas, const Rect& area, const CurvesChart& chart)
       const size_t n = std::min(series.x.size(), series.y.size());
       bool pen_down = false;
       double px = 0, py = 0;
+      std::vector<Segment> line;
+      std::vector<Circle> dots;
       for (size_t i = 0; i < n; ++i) {
         const double xv = series.x[i], yv = series.y[i];
         const bool ok = std::isfinite(xv) && std::isfinite(yv) && (!log_y || yv > 0) &&
@@ -59,12 +61,14 @@ void DrawCurvesChart(Canvas& canvas, const Rect& area, const CurvesChart& chart)
           continue;
         }
         const double qx = axes.X(xv), qy = axes.Y(yv);
-        if (pen_down) canvas.Line(px, py, qx, qy, 1.6);
-        if (n <= 60) canvas.FillCircle(qx, qy, 2.0);
+        if (pen_down) line.push_back({px, py, qx, qy});
+        if (n <= 60) dots.push_back({qx, qy, 2.0});
         px = qx;
         py = qy;
         pen_down = true;
       }
+      canvas.Segments(line, 1.6);
+      canvas.FillCircles(dots);
       legend.push_back({series.label, color, Mark::kLine});
     }
     canvas.ResetClip();

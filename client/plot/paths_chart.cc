@@ -46,16 +46,24 @@ void DrawPathsChart(Canvas& canvas, const Rect& area, const PathsChart& chart) {
   for (const Eigen::MatrixXd& f : chart.frames) projected.push_back(view.projection.Apply(f));
   canvas.Clip(layout.plot);
   const double width = chosen.size() > 150 ? 0.6 : 1.1;
+  // Segments are grouped by their time's colour (kBins levels), one path each.
+  constexpr int kBins = 64;
+  std::vector<std::vector<Segment>> bins(kBins);
   for (size_t k = 0; k + 1 < projected.size(); ++k) {
     const double t_mid = k + 1 < chart.times.size() ? (chart.times[k] + chart.times[k + 1]) / 2 : 0;
-    canvas.SetColor(Viridis((t_mid - time.lo) / (time.hi - time.lo)), 0.8);
+    const double u = std::clamp((t_mid - time.lo) / (time.hi - time.lo), 0.0, 1.0);
+    std::vector<Segment>& bin = bins[std::min(kBins - 1, static_cast<int>(u * kBins))];
     const Eigen::MatrixXd& p = projected[k];
     const Eigen::MatrixXd& q = projected[k + 1];
     if (p.rows() != q.rows()) continue;
     for (Eigen::Index i : chosen) {
-      canvas.Line(view.axes.X(p(i, 0)), view.axes.Y(p(i, 1)), view.axes.X(q(i, 0)),
-                  view.axes.Y(q(i, 1)), width);
+      bin.push_back(
+          {view.axes.X(p(i, 0)), view.axes.Y(p(i, 1)), view.axes.X(q(i, 0)), view.axes.Y(q(i, 1))});
     }
+  }
+  for (int b = 0; b < kBins; ++b) {
+    canvas.SetColor(Viridis((b + 0.5) / kBins), 0.8);
+    canvas.Segments(bins[b], width);
   }
   canvas.ResetClip();
   if (!projected.empty()) {
