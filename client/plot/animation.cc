@@ -29,11 +29,19 @@ std::string Hex(Rgb c) {
 
 constexpr Rgb kParticle{0.122, 0.467, 0.706};
 
-// What every frame shares: the layout, the fixed axes and the chosen particles.
+// What every frame shares, computed once per animation: the projection, every
+// frame and the backdrop projected, and the particles drawn.
+struct Prepared {
+  Projection projection;
+  std::vector<Eigen::MatrixXd> frames;    // n x 2 each
+  std::vector<Eigen::MatrixXd> backdrop;  // one per backdrop cloud
+  std::vector<Eigen::Index> chosen;
+};
+
+// Where one picture of the animation is drawn: its layout and fixed axes.
 struct Scene {
   Layout layout;
-  PointView view;
-  std::vector<Eigen::Index> chosen;
+  Axes axes;
 };
 
 std::vector<const Eigen::MatrixXd*> AllPoints(const Animation& a) {
@@ -53,61 +61,67 @@ std::string TimeText(const Animation& a, size_t k) {
   return absl::StrFormat("%s = %.4g  (frame %d of %d)", a.time_label, t, k + 1, a.frames.size());
 }
 
+Prepared Prepare(const Animation& a) {
+  Prepared p;
+  p.projection = FitProjection(AllPoints(a));
+  for (const Eigen::MatrixXd& f : a.frames) p.frames.push_back(p.projection.Apply(f));
+  for (const Cloud& c : a.backdrop) p.backdrop.push_back(p.projection.Apply(c.points));
+  p.chosen = ChosenParticles(a.frames.front().rows(), a.max_points);
+  return p;
+}
+
 // Draws the axes, backdrop and legend; returns the scene the particles go in.
-Scene DrawBackground(Canvas& canvas, const Rect& area, const Animation& a, Captions captions,
-                     bool with_legend) {
-  Scene scene;
-  const std::vector<const Eigen::MatrixXd*> sets = AllPoints(a);
+Scene DrawBackground(Canvas& canvas, const Rect& area, const Animation& a, const Prepared& p,
+                     Captions captions, bool with_legend) {
   const Eigen::Index n = a.frames.front().rows();
-  scene.chosen = ChosenParticles(n, a.max_points);
-  std::string note = FitProjection(sets).Note();
-  if (static_cast<Eigen::Index>(scene.chosen.size()) < n) {
-    note +=
-        absl::StrFormat("%s%d of %d particles", note.empty() ? "" : "; ", scene.chosen.size(), n);
+  std::string note = p.projection.Note();
+  if (static_cast<Eigen::Index>(p.chosen.size()) < n) {
+    note += absl::StrFormat("%s%d of %d particles", note.empty() ? "" : "; ", p.chosen.size(), n);
   }
   if (captions.note.empty()) captions.note = note;
+  Scene scene;
   scene.layout = LayOut(canvas, area, captions, false);
-  scene.view = FitPointView(scene.layout.plot, sets);
-  scene.view.axes.DrawFrame(canvas, scene.view.projection.AxisLabel(0),
-                            scene.view.projection.AxisLabel(1));
+  std::vector<const Eigen::MatrixXd*> sets;
+  for (const Eigen::MatrixXd& xy : p.frames) sets.push_back(&xy);
+  for (const Eigen::MatrixXd& xy : p.backdrop) sets.push_back(&xy);
+  scene.axes = FitEqualAxes(scene.layout.plot, sets);
+  scene.axes.DrawFrame(canvas, p.projection.AxisLabel(0), p.projection.AxisLabel(1));
   std::vector<LegendEntry> legend;
-  for (const Cloud& c : a.backdrop) {
-    DrawPoints(canvas, scene.view.axes, scene.view.projection.Apply(c.points), c.weights, c.color,
-               c.mark, 0.45);
-    legend.push_back({c.label, c.color, c.mark});
+  for (size_t c = 0; c < a.backdrop.size(); ++c) {
+    const Cloud& cloud = a.backdrop[c];
+    DrawPoints(canvas, scene.axes, p.backdrop[c], cloud.weights, cloud.color, cloud.mark, 0.45);
+    legend.push_back({cloud.label, cloud.color, cloud.mark});
   }
   legend.push_back({"particles", kParticle, Mark::kDot});
   if (with_legend) {
     std::vector<Eigen::MatrixXd> occupied;
-    for (const Eigen::MatrixXd& f : a.frames) {
-      occupied.push_back(ToCanvas(scene.view.axes, scene.view.projection.Apply(f)));
-    }
+    for (const Eigen::MatrixXd& xy : p.frames) occupied.push_back(ToCanvas(scene.axes, xy));
     DrawLegend(canvas, scene.layout.plot, legend, occupied);
   }
   return scene;
 }
 
-Eigen::MatrixXd ChosenRows(const Scene& scene, const Eigen::MatrixXd& frame) {
-  const Eigen::MatrixXd xy = scene.view.projection.Apply(frame);
-  Eigen::MatrixXd out(scene.chosen.size(), 2);
-  for (size_t s = 0; s < scene.chosen.size(); ++s) out.row(s) = xy.row(scene.chosen[s]);
+// The drawn particles of projected frame k.
+Eigen::MatrixXd ChosenRows(const Prepared& p, size_t k) {
+  Eigen::MatrixXd out(p.chosen.size(), 2);
+  for (size_t s = 0; s < p.chosen.size(); ++s) out.row(s) = p.frames[k].row(p.chosen[s]);
   return out;
 }
 
-void DrawFrame(Canvas& canvas, const Rect& area, const Animation& a, const Captions& captions,
-               size_t k, bool with_time) {
-  const Scene scene = DrawBackground(canvas, area, a, captions, with_time);
-  DrawPoints(canvas, scene.view.axes, ChosenRows(scene, a.frames[k]), Eigen::VectorXd(), kParticle,
-             Mark::kDot);
+void DrawFrame(Canvas& canvas, const Rect& area, const Animation& a, const Prepared& p,
+               const Captions& captions, size_t k, bool with_time) {
+  const Scene scene = DrawBackground(canvas, area, a, p, captions, with_time);
+  DrawPoints(canvas, scene.axes, ChosenRows(p, k), Eigen::VectorXd(), kParticle, Mark::kDot);
   canvas.SetColor(kBlack);
-  const Rect& p = scene.layout.plot;
-  if (with_time) canvas.Text(p.x + 8, p.y + 16, TimeText(a, k), 11.0);
+  const Rect& plot = scene.layout.plot;
+  if (with_time) canvas.Text(plot.x + 8, plot.y + 16, TimeText(a, k), 11.0);
 }
 
-absl::Status WriteSvg(const std::string& path, double width, double height, const Animation& a) {
+absl::Status WriteSvg(const std::string& path, double width, double height, const Animation& a,
+                      const Prepared& prepared) {
   Scene scene;
   absl::StatusOr<std::string> svg = RenderToSvgString(width, height, [&](Canvas& canvas) {
-    scene = DrawBackground(canvas, {0, 0, width, height}, a, a.captions, true);
+    scene = DrawBackground(canvas, {0, 0, width, height}, a, prepared, a.captions, true);
   });
   if (!svg.ok()) return svg.status();
   const size_t end = svg->rfind("</svg>");
@@ -117,10 +131,10 @@ absl::Status WriteSvg(const std::string& path, double width, double height, cons
   std::string g =
       absl::StrCat("<g id=\"particles\" fill=\"", Hex(kParticle), "\" fill-opacity=\"0.85\">\n");
   std::vector<Eigen::MatrixXd> xy;
-  for (const Eigen::MatrixXd& f : a.frames) xy.push_back(ChosenRows(scene, f));
-  const double r = BaseRadius(static_cast<Eigen::Index>(scene.chosen.size()));
-  const Axes& axes = scene.view.axes;
-  for (size_t s = 0; s < scene.chosen.size(); ++s) {
+  for (size_t k = 0; k < frames; ++k) xy.push_back(ChosenRows(prepared, k));
+  const double r = BaseRadius(static_cast<Eigen::Index>(prepared.chosen.size()));
+  const Axes& axes = scene.axes;
+  for (size_t s = 0; s < prepared.chosen.size(); ++s) {
     std::string cx, cy;
     for (size_t k = 0; k < frames; ++k) {
       absl::StrAppend(&cx, k ? ";" : "", absl::StrFormat("%.2f", axes.X(xy[k](s, 0))));
@@ -156,7 +170,7 @@ absl::Status WriteSvg(const std::string& path, double width, double height, cons
 }
 
 absl::Status WriteGif(const std::string& path, double width, double height, double scale,
-                      const Animation& a) {
+                      const Animation& a, const Prepared& prepared) {
   const int w = static_cast<int>(std::lround(width * scale));
   const int h = static_cast<int>(std::lround(height * scale));
   // Opened here (not by giflib, which would make it owner-only) with the usual umask.
@@ -194,7 +208,7 @@ absl::Status WriteGif(const std::string& path, double width, double height, doub
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     Canvas canvas(cr, width, height);
-    DrawFrame(canvas, {0, 0, width, height}, a, a.captions, k, true);
+    DrawFrame(canvas, {0, 0, width, height}, a, prepared, a.captions, k, true);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
     const unsigned char* data = cairo_image_surface_get_data(surface);
@@ -247,7 +261,7 @@ absl::Status WriteGif(const std::string& path, double width, double height, doub
 }
 
 absl::Status WriteStills(const std::string& path, double width, double height, double scale,
-                         const Animation& a) {
+                         const Animation& a, const Prepared& prepared) {
   const std::vector<int> still = StillFrames(static_cast<int>(a.frames.size()), 6);
   const int cols = still.size() <= 2 ? static_cast<int>(still.size()) : 3;
   const int rows = static_cast<int>((still.size() + cols - 1) / cols);
@@ -262,12 +276,11 @@ absl::Status WriteStills(const std::string& path, double width, double height, d
                                                                    : static_cast<double>(still[s]);
       const Captions panel{"", absl::StrFormat("%s = %.4g", a.time_label, t), " "};
       const Rect cell{(s % cols) * cw, y0 + (s / cols) * ch, cw, ch};
-      DrawFrame(canvas, cell, a, panel, still[s], false);
+      DrawFrame(canvas, cell, a, prepared, panel, still[s], false);
     }
-    if (!a.captions.note.empty() || !FitProjection(AllPoints(a)).Note().empty()) {
+    const std::string note = a.captions.note.empty() ? prepared.projection.Note() : a.captions.note;
+    if (!note.empty()) {
       canvas.SetColor(kGray);
-      const std::string note =
-          a.captions.note.empty() ? FitProjection(AllPoints(a)).Note() : a.captions.note;
       canvas.Text(width / 2, height - 6, note, 10.0, Align::kCenter);
     }
   });
@@ -297,11 +310,14 @@ absl::Status WriteAnimation(const std::string& path, double width, double height
     }
   }
   const std::string ext = absl::AsciiStrToLower(std::filesystem::path(path).extension().string());
-  if (ext == ".svg") return WriteSvg(path, width, height, a);
-  if (ext == ".gif") return WriteGif(path, width, height, scale, a);
-  if (ext == ".png") return WriteStills(path, width, height, scale, a);
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": an animation is written as .svg, .gif or .png (got '", ext, "')"));
+  if (ext != ".svg" && ext != ".gif" && ext != ".png") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": an animation is written as .svg, .gif or .png (got '", ext, "')"));
+  }
+  const Prepared prepared = Prepare(a);
+  if (ext == ".svg") return WriteSvg(path, width, height, a, prepared);
+  if (ext == ".gif") return WriteGif(path, width, height, scale, a, prepared);
+  return WriteStills(path, width, height, scale, a, prepared);
 }
 
 }  // namespace advect::plot

@@ -5,14 +5,12 @@
 
 namespace advect::plot {
 
-PointView FitPointView(const Rect& plot, const std::vector<const Eigen::MatrixXd*>& clouds) {
-  Projection projection = FitProjection(clouds);
+Axes FitEqualAxes(const Rect& plot, const std::vector<const Eigen::MatrixXd*>& xy) {
   Range x{1, -1}, y{1, -1};
   bool any = false;
-  for (const Eigen::MatrixXd* c : clouds) {
+  for (const Eigen::MatrixXd* c : xy) {
     if (c->rows() == 0) continue;
-    const Eigen::MatrixXd xy = projection.Apply(*c);
-    const Range cx = DataRange(xy.col(0), 0.0), cy = DataRange(xy.col(1), 0.0);
+    const Range cx = DataRange(c->col(0), 0.0), cy = DataRange(c->col(1), 0.0);
     x = any ? Union(x, cx) : cx;
     y = any ? Union(y, cy) : cy;
     any = true;
@@ -21,7 +19,21 @@ PointView FitPointView(const Rect& plot, const std::vector<const Eigen::MatrixXd
   if (!any) x = y = {0, 1};
   x = {x.lo - pad, x.hi + pad};
   y = {y.lo - pad, y.hi + pad};
-  return {projection, Axes::Equal(plot, x, y)};
+  return Axes::Equal(plot, x, y);
+}
+
+PointView FitPointView(const Rect& plot, const Projection& projection,
+                       const std::vector<const Eigen::MatrixXd*>& clouds) {
+  std::vector<Eigen::MatrixXd> xy;
+  xy.reserve(clouds.size());
+  for (const Eigen::MatrixXd* c : clouds) xy.push_back(projection.Apply(*c));
+  std::vector<const Eigen::MatrixXd*> sets;
+  for (const Eigen::MatrixXd& m : xy) sets.push_back(&m);
+  return {projection, FitEqualAxes(plot, sets)};
+}
+
+PointView FitPointView(const Rect& plot, const std::vector<const Eigen::MatrixXd*>& clouds) {
+  return FitPointView(plot, FitProjection(clouds), clouds);
 }
 
 double BaseRadius(Eigen::Index n) {
@@ -76,12 +88,12 @@ void DrawCloudChart(Canvas& canvas, const Rect& area, const CloudChart& chart) {
     weighted = weighted || HasUnequalWeights(c.weights);
   }
   Captions captions = chart.captions;
-  const Projection probe = FitProjection(sets);
-  std::string note = probe.Note();
+  const Projection projection = FitProjection(sets);
+  std::string note = projection.Note();
   if (weighted) note += note.empty() ? "marker area ∝ weight" : "; marker area ∝ weight";
   if (captions.note.empty()) captions.note = note;
   const Layout layout = LayOut(canvas, area, captions, false);
-  const PointView view = FitPointView(layout.plot, sets);
+  const PointView view = FitPointView(layout.plot, projection, sets);
   view.axes.DrawFrame(canvas, view.projection.AxisLabel(0), view.projection.AxisLabel(1));
   std::vector<LegendEntry> legend;
   std::vector<Eigen::MatrixXd> occupied;

@@ -34,6 +34,11 @@ struct PointView {
   Axes axes;
 };
 PointView FitPointView(const Rect& plot, const std::vector<const Eigen::MatrixXd*>& clouds);
+// The same with the projection already fitted.
+PointView FitPointView(const Rect& plot, const Projection& projection,
+                       const std::vector<const Eigen::MatrixXd*>& clouds);
+// Equal-unit axes (with a margin) that show already projected n x 2 point sets in `plot`.
+Axes FitEqualAxes(const Rect& plot, const std::vector<const Eigen::MatrixXd*>& xy);
 
 // The marker radius of a point of a cloud of n points with equal weights.
 double BaseRadius(Eigen::Index n);

@@ -37,13 +37,13 @@ void DrawCouplingChart(Canvas& canvas, const Rect& area, const CouplingChart& ch
   double share = 0;
   const std::vector<PlanEntry> shown = HeaviestEntries(chart.plan, chart.max_segments, &share);
   Captions captions = chart.captions;
-  const Projection probe = FitProjection({&chart.x, &chart.y});
+  const Projection projection = FitProjection({&chart.x, &chart.y});
   std::string note = absl::StrFormat("%d largest of %d plan entries, %.1f%% of the mass",
                                      shown.size(), chart.plan.size(), 100.0 * share);
-  if (!probe.Note().empty()) note = probe.Note() + "; " + note;
+  if (!projection.Note().empty()) note = projection.Note() + "; " + note;
   if (captions.note.empty()) captions.note = note;
   const Layout layout = LayOut(canvas, area, captions, false);
-  const PointView view = FitPointView(layout.plot, {&chart.x, &chart.y});
+  const PointView view = FitPointView(layout.plot, projection, {&chart.x, &chart.y});
   view.axes.DrawFrame(canvas, view.projection.AxisLabel(0), view.projection.AxisLabel(1));
   const Eigen::MatrixXd px = view.projection.Apply(chart.x);
   const Eigen::MatrixXd py = view.projection.Apply(chart.y);

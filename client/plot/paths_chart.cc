@@ -25,25 +25,32 @@ void DrawPathsChart(Canvas& canvas, const Rect& area, const PathsChart& chart) {
   const Eigen::Index n = chart.frames.empty() ? 0 : chart.frames.front().rows();
   const std::vector<Eigen::Index> chosen = ChosenParticles(n, chart.max_paths);
   Captions captions = chart.captions;
-  std::string note = FitProjection(sets).Note();
+  const Projection projection = FitProjection(sets);
+  std::string note = projection.Note();
   if (static_cast<Eigen::Index>(chosen.size()) < n) {
     note +=
         absl::StrFormat("%s%d of %d particles' paths", note.empty() ? "" : "; ", chosen.size(), n);
   }
   if (captions.note.empty()) captions.note = note;
   const Layout layout = LayOut(canvas, area, captions, true);
-  const PointView view = FitPointView(layout.plot, sets);
-  view.axes.DrawFrame(canvas, view.projection.AxisLabel(0), view.projection.AxisLabel(1));
+  // Every set projected once: the frames, then the overlays.
+  std::vector<Eigen::MatrixXd> projected;
+  for (const Eigen::MatrixXd* set : sets) projected.push_back(projection.Apply(*set));
+  std::vector<const Eigen::MatrixXd*> projected_sets;
+  for (const Eigen::MatrixXd& xy : projected) projected_sets.push_back(&xy);
+  const PointView view{projection, FitEqualAxes(layout.plot, projected_sets)};
+  view.axes.DrawFrame(canvas, projection.AxisLabel(0), projection.AxisLabel(1));
   std::vector<LegendEntry> legend;
-  for (const Cloud& c : chart.overlays) {
-    DrawPoints(canvas, view.axes, view.projection.Apply(c.points), c.weights, c.color, c.mark, 0.5);
-    legend.push_back({c.label, c.color, c.mark});
+  for (size_t c = 0; c < chart.overlays.size(); ++c) {
+    const Cloud& cloud = chart.overlays[c];
+    DrawPoints(canvas, view.axes, projected[chart.frames.size() + c], cloud.weights, cloud.color,
+               cloud.mark, 0.5);
+    legend.push_back({cloud.label, cloud.color, cloud.mark});
   }
+  projected.resize(chart.frames.size());  // the frames only, from here on
   // Time may run either way (a reverse-time sampler goes from t = 1 to 0).
   Range time = DataRange(chart.times, 0.0);
   const double last_time = chart.times.empty() ? 0.0 : chart.times.back();
-  std::vector<Eigen::MatrixXd> projected;
-  for (const Eigen::MatrixXd& f : chart.frames) projected.push_back(view.projection.Apply(f));
   canvas.Clip(layout.plot);
   const double width = chosen.size() > 150 ? 0.6 : 1.1;
   // Segments are grouped by their time's colour (kBins levels), one path each.
